@@ -1,0 +1,183 @@
+/**
+ * The typed access layer every policy reads resources through.
+ *
+ * A `ResourceView` wraps one resource as the engine (or a state export) presents it: type token,
+ * URN, name, raw props (unknowns and secrets kept), provider props, parent and dependencies.
+ * It owns preview semantics: reading never throws, unknown is a state of its own.
+ */
+import { effectiveLocation, type Location } from "./location";
+import { SERVICE_LABELS } from "./tokens";
+import {
+  asBoolean,
+  asNumber,
+  asRecord,
+  asString,
+  isRecord,
+  lookup,
+  type Lookup,
+  type Path,
+  valueAt,
+} from "./values";
+
+/** The plain-data shape of a resource, independent of the policy SDK (also what audit builds). */
+export interface ResourceInput {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly provider?: {
+    readonly type: string;
+    readonly urn?: string;
+    readonly name?: string;
+    readonly props: Readonly<Record<string, unknown>>;
+  };
+  /** Resource options the engine reports (protect, ...). */
+  readonly opts?: { readonly protect?: boolean; readonly parent?: string };
+  /** Parent URN (stack analysis and state exports). */
+  readonly parent?: string;
+  readonly dependencies?: readonly string[];
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Facts about the stack being checked, injected by the composition root. */
+export interface StackFacts {
+  /** The stack's `gcp:region` config (the default provider's region). */
+  readonly gcpRegion?: string;
+}
+
+export class ResourceView {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  private labelCache?: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly input: ResourceInput,
+    readonly facts: StackFacts = {},
+  ) {
+    this.type = input.type;
+    this.urn = input.urn;
+    this.name = input.name;
+    this.props = isRecord(input.props) ? input.props : {};
+  }
+
+  is(...types: readonly string[]): boolean {
+    return types.includes(this.type);
+  }
+
+  /** Three-state read of a property path. */
+  get(path: Path): Lookup {
+    return lookup(this.props, path);
+  }
+
+  /** True when the value at `path` (or one of its parents) is unknown until apply. */
+  unknown(path: Path): boolean {
+    return this.get(path).kind === "unknown";
+  }
+
+  /** The known value at `path`, else undefined (absent or unknown). */
+  value(path: Path): unknown {
+    return valueAt(this.props, path);
+  }
+
+  str(path: Path): string | undefined {
+    return asString(this.value(path));
+  }
+
+  num(path: Path): number | undefined {
+    return asNumber(this.value(path));
+  }
+
+  bool(path: Path): boolean | undefined {
+    return asBoolean(this.value(path));
+  }
+
+  /** Resource labels: GCP `labels`/`userLabels`/`settings.userLabels`, Kubernetes `metadata.labels`. */
+  labels(): Readonly<Record<string, string>> {
+    if (this.labelCache) return this.labelCache;
+    const out: Record<string, string> = {};
+    for (const path of ["labels", "userLabels", "settings.userLabels", "metadata.labels", "template.labels"]) {
+      for (const [k, v] of Object.entries(asRecord(this.value(path)))) {
+        const s = asString(v);
+        if (s !== undefined && !(k in out)) out[k] = s;
+      }
+    }
+    this.labelCache = out;
+    return out;
+  }
+
+  /** Kubernetes annotations (metadata.annotations). */
+  annotations(): Readonly<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(asRecord(this.value("metadata.annotations")))) {
+      const s = asString(v);
+      if (s !== undefined) out[k] = s;
+    }
+    return out;
+  }
+
+  /** The service this resource declares membership of by its own labels (see docs/contract.md). */
+  ownService(): string | undefined {
+    const labels = this.labels();
+    for (const key of SERVICE_LABELS) {
+      const v = labels[key];
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  /** Kubernetes namespace (metadata.namespace, default "default"). */
+  namespace(): string {
+    return this.str("metadata.namespace") ?? "default";
+  }
+
+  /** Kubernetes object name (metadata.name), else the Pulumi name. */
+  k8sName(): string {
+    return this.str("metadata.name") ?? this.name;
+  }
+
+  providerProps(): Readonly<Record<string, unknown>> {
+    return isRecord(this.input.provider?.props) ? this.input.provider.props : {};
+  }
+
+  /** Effective location: own field, else provider region/zone, else the stack's gcp:region. */
+  location(): Location {
+    return effectiveLocation(this.type, this.props, this.providerProps(), this.facts.gcpRegion);
+  }
+
+  protected(): boolean {
+    return this.input.opts?.protect === true;
+  }
+
+  /** URNs this resource's `prop` depends on (property dependencies, else all dependencies). */
+  dependenciesOf(prop: string): readonly string[] {
+    const pd = this.input.propertyDependencies;
+    if (pd && Object.prototype.hasOwnProperty.call(pd, prop)) return pd[prop] ?? [];
+    return this.input.dependencies ?? [];
+  }
+
+  parentUrn(): string | undefined {
+    return this.input.parent ?? this.input.opts?.parent;
+  }
+
+  /** A short "name (type)" label for messages. */
+  display(): string {
+    return `'${this.name}' (${this.type})`;
+  }
+}
+
+/** The type token encoded in a URN: urn:pulumi:stack::project::parentType$type::name. */
+export function typeFromUrn(urn: string): string | undefined {
+  const parts = urn.split("::");
+  if (parts.length < 4) return undefined;
+  const qualified = parts[2] as string;
+  const segs = qualified.split("$");
+  return segs[segs.length - 1];
+}
+
+/** The name encoded in a URN. */
+export function nameFromUrn(urn: string): string {
+  const idx = urn.lastIndexOf("::");
+  return idx >= 0 ? urn.slice(idx + 2) : urn;
+}

@@ -1,0 +1,86 @@
+/**
+ * The whole stack, indexed once: by URN, by type token, by service. Stack policies read it
+ * instead of scanning the resource list themselves, so each costs O(resources).
+ */
+import { ResourceView, type ResourceInput, type StackFacts } from "./resource";
+
+export class StackView {
+  readonly resources: readonly ResourceView[];
+  private readonly urnIndex = new Map<string, ResourceView>();
+  private readonly typeIndex = new Map<string, ResourceView[]>();
+  private serviceIndex?: Map<string, ResourceView[]>;
+  private readonly serviceCache = new Map<string, string | null>();
+
+  constructor(
+    inputs: readonly ResourceInput[],
+    readonly facts: StackFacts = {},
+  ) {
+    this.resources = inputs.map((i) => new ResourceView(i, facts));
+    for (const r of this.resources) {
+      this.urnIndex.set(r.urn, r);
+      let list = this.typeIndex.get(r.type);
+      if (!list) this.typeIndex.set(r.type, (list = []));
+      list.push(r);
+    }
+  }
+
+  byUrn(urn: string): ResourceView | undefined {
+    return this.urnIndex.get(urn);
+  }
+
+  /** All resources of any of the given type tokens, in stack order per type. */
+  ofType(...types: readonly string[]): readonly ResourceView[] {
+    if (types.length === 1) return this.typeIndex.get(types[0] as string) ?? [];
+    return types.flatMap((t) => this.typeIndex.get(t) ?? []);
+  }
+
+  /**
+   * The service a resource belongs to: its own service label, else the nearest ancestor's
+   * (a Helm chart's or ConfigGroup's children inherit the component's service).
+   */
+  serviceOf(r: ResourceView): string | undefined {
+    const cached = this.serviceCache.get(r.urn);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: string | undefined;
+    let cur: ResourceView | undefined = r;
+    for (let depth = 0; cur && depth < 64; depth++) {
+      found = cur.ownService();
+      if (found) break;
+      const p = cur.parentUrn();
+      cur = p ? this.urnIndex.get(p) : undefined;
+    }
+    this.serviceCache.set(r.urn, found ?? null);
+    return found;
+  }
+
+  /** Service name → its resources. */
+  services(): ReadonlyMap<string, readonly ResourceView[]> {
+    if (!this.serviceIndex) {
+      const idx = new Map<string, ResourceView[]>();
+      for (const r of this.resources) {
+        const s = this.serviceOf(r);
+        if (!s) continue;
+        let list = idx.get(s);
+        if (!list) idx.set(s, (list = []));
+        list.push(r);
+      }
+      this.serviceIndex = idx;
+    }
+    return this.serviceIndex;
+  }
+
+  /** Resources of a given service and type. */
+  serviceResources(service: string, ...types: readonly string[]): readonly ResourceView[] {
+    const all = this.services().get(service) ?? [];
+    return types.length === 0 ? all : all.filter((r) => types.includes(r.type));
+  }
+
+  /** True when `prop` of `r` depends (directly) on a resource of type `type` in this stack. */
+  dependsOnType(r: ResourceView, prop: string, type: string): ResourceView | undefined {
+    for (const urn of r.dependenciesOf(prop)) {
+      const dep = this.urnIndex.get(urn);
+      if (dep && dep.type === type) return dep;
+    }
+    return undefined;
+  }
+}

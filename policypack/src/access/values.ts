@@ -1,0 +1,158 @@
+/**
+ * Reading property values that may be unknown at preview time, or secret.
+ *
+ * The Pulumi engine sends values it cannot compute yet as sentinel strings (one per kind of value).
+ * The policy SDK throws when a policy reads one; this layer reads the raw object instead and
+ * returns a three-state result, so that a policy decides what "unknown" means for its gate.
+ */
+
+/** The engine's unknown sentinels (string, boolean, number, array, asset, archive, object). */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** The string unknown sentinel, which is what test fixtures use for "unknown at preview". */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Pulumi's secret signature, as found in state exports and on the wire. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export function isUnknown(v: unknown): boolean {
+  return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A wrapped secret ({"4dabf…": "1b47…", value}) as it appears in a state export. */
+export function isSecretWrapper(v: unknown): v is { value?: unknown } {
+  return isRecord(v) && v[SIG_KEY] === SECRET_VALUE;
+}
+
+/** The result of reading one property path. */
+export type Lookup =
+  | { readonly kind: "known"; readonly value: unknown; readonly secret: boolean }
+  | { readonly kind: "unknown"; readonly path: string }
+  | { readonly kind: "absent" };
+
+const ABSENT: Lookup = { kind: "absent" };
+
+export type Path = string | readonly (string | number)[];
+
+export function splitPath(path: Path): readonly (string | number)[] {
+  if (typeof path !== "string") return path;
+  return path === "" ? [] : path.split(".");
+}
+
+/**
+ * Reads `path` ("settings.backupConfiguration.enabled", or an array of keys) from `root`.
+ * An unknown value anywhere along the path makes the result unknown. `null` counts as absent.
+ * Secret wrappers are opened, and the result remembers that the value was secret.
+ */
+export function lookup(root: unknown, path: Path): Lookup {
+  const parts = splitPath(path);
+  let cur: unknown = root;
+  let secret = false;
+  for (let i = 0; i <= parts.length; i++) {
+    if (isSecretWrapper(cur)) {
+      secret = true;
+      cur = cur.value;
+    }
+    if (isUnknown(cur)) return { kind: "unknown", path: parts.slice(0, i).join(".") };
+    if (cur === undefined || cur === null) return ABSENT;
+    if (i === parts.length) break;
+    const key = parts[i] as string | number;
+    if (Array.isArray(cur)) {
+      const idx = typeof key === "number" ? key : Number(key);
+      cur = Number.isInteger(idx) ? cur[idx] : undefined;
+    } else if (isRecord(cur)) {
+      cur = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
+    } else {
+      return ABSENT;
+    }
+  }
+  return { kind: "known", value: cur, secret };
+}
+
+/** The known value at `path`, else undefined (absent or unknown). */
+export function valueAt(root: unknown, path: Path): unknown {
+  const l = lookup(root, path);
+  return l.kind === "known" ? l.value : undefined;
+}
+
+/** True when the value, or anything inside it, is unknown. */
+export function containsUnknown(v: unknown, depth = 0): boolean {
+  if (isUnknown(v)) return true;
+  if (depth > 32) return false;
+  if (Array.isArray(v)) return v.some((x) => containsUnknown(x, depth + 1));
+  if (isRecord(v)) return Object.values(v).some((x) => containsUnknown(x, depth + 1));
+  return false;
+}
+
+/** Replaces secret wrappers by their plaintext, recursively (what the policy SDK does on the wire). */
+export function unwrapSecrets(v: unknown, depth = 0): unknown {
+  if (depth > 64) return v;
+  if (isSecretWrapper(v)) return unwrapSecrets(v.value, depth + 1);
+  if (Array.isArray(v)) return v.map((x) => unwrapSecrets(x, depth + 1));
+  if (isRecord(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = unwrapSecrets(x, depth + 1);
+    return out;
+  }
+  return v;
+}
+
+/** Coerces a looked-up value to the expected primitive, else undefined. */
+export function asString(v: unknown): string | undefined {
+  return typeof v === "string" && !isUnknown(v) ? v : undefined;
+}
+
+export function asNumber(v: unknown): number | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && v.trim() !== "" && !isUnknown(v)) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function asBoolean(v: unknown): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return undefined;
+}
+
+export function asArray(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asRecord(v: unknown): Readonly<Record<string, unknown>> {
+  return isRecord(v) ? v : {};
+}
+
+/**
+ * Renders a value for a violation message: short, quoted, never a secret.
+ * Pass `secret: true` (or a value from a secret lookup) and only "<secret>" is shown.
+ */
+export function show(v: unknown, secret = false): string {
+  if (secret || isSecretWrapper(v)) return "<secret>";
+  if (v === undefined) return "not set";
+  if (isUnknown(v)) return "<unknown until apply>";
+  let s: string;
+  try {
+    s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  } catch {
+    s = String(v);
+  }
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}

@@ -1,0 +1,167 @@
+/**
+ * Adapts the pack's pure rules to @pulumi/policy policies, owning the preview semantics:
+ *
+ * - props are read raw (never through the SDK's throwing proxy), so an unknown value never aborts
+ *   a policy half-way and never silently downgrades a mandatory gate;
+ * - a gate that cannot be decided before apply is reported once, advisory, with the reason
+ *   (through the SDK's own "can't run during preview" channel, the only advisory channel a
+ *   mandatory policy has);
+ * - a policy that fails on odd input reports an advisory diagnostic instead of failing the preview;
+ * - config problems (bad settings, malformed or expired waivers) are reported once per config.
+ */
+import type {
+  Policy,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { UnknownValueError } from "@pulumi/policy";
+import type { ResourceInput, StackFacts } from "../access/resource";
+import { ResourceView } from "../access/resource";
+import { StackView } from "../access/stack";
+import { gateDocsUrl, SEEDS } from "../catalog";
+import { configSchemaOf } from "./schema";
+import type { Rule } from "./rule";
+import { prepare, reportable, runResource, runStack, type Finding, type Prepared } from "./run";
+
+export interface AdapterEnv {
+  /** Today's date (waiver expiry); injected by the composition root. */
+  readonly today: () => Date;
+  readonly facts: StackFacts;
+}
+
+const SPECIAL_TARGET = "__getSpecialProxyTarget";
+
+/** The raw object behind the SDK's unknown-checking proxy (reading it never throws). */
+export function rawProps(props: unknown): Record<string, unknown> {
+  if (typeof props !== "object" || props === null) return {};
+  const target = (props as Record<string, unknown>)[SPECIAL_TARGET];
+  const raw = typeof target === "object" && target !== null ? target : props;
+  return raw as Record<string, unknown>;
+}
+
+function providerOf(p: ResourceValidationArgs["provider"]): ResourceInput["provider"] {
+  if (!p) return undefined;
+  return { type: p.type, urn: p.urn, name: p.name, props: rawProps(p.props) };
+}
+
+export function inputFromPolicyResource(r: PolicyResource): ResourceInput {
+  const propertyDependencies: Record<string, string[]> = {};
+  for (const [k, deps] of Object.entries(r.propertyDependencies ?? {})) propertyDependencies[k] = deps.map((d) => d.urn);
+  return {
+    type: r.type,
+    urn: r.urn,
+    name: r.name,
+    props: rawProps(r.props),
+    provider: providerOf(r.provider),
+    opts: { protect: r.opts?.protect, parent: r.opts?.parent },
+    parent: r.parent?.urn ?? r.opts?.parent,
+    dependencies: (r.dependencies ?? []).map((d) => d.urn),
+    propertyDependencies,
+  };
+}
+
+/** Caches the prepared rule per config object the SDK hands out (Configure replaces it). */
+class PreparedCache<S> {
+  private lastRaw: unknown = Symbol("none");
+  private prepared?: Prepared<S>;
+  private reported = false;
+
+  constructor(
+    private readonly rule: Rule<S>,
+    private readonly env: AdapterEnv,
+  ) {}
+
+  get(raw: unknown): { prepared: Prepared<S>; problems: readonly Finding[] } {
+    if (raw !== this.lastRaw || !this.prepared) {
+      this.prepared = prepare(this.rule, raw, this.env.today());
+      this.lastRaw = raw;
+      this.reported = false;
+    }
+    const problems = this.reported ? [] : this.prepared.problems;
+    this.reported = true;
+    return { prepared: this.prepared, problems };
+  }
+}
+
+/** Reports findings: mandatory/advisory violations through reportViolation, the rest at the end. */
+function deliver(findings: readonly Finding[], report: ReportViolation, stackLevel: boolean): void {
+  const deferred: string[] = [];
+  for (const f of findings) {
+    if (!reportable(f)) continue;
+    if (f.kind === "undecided" || f.kind === "error") {
+      deferred.push(f.message);
+      continue;
+    }
+    if (stackLevel && f.urn) report(f.message, f.urn);
+    else report(f.message);
+  }
+  if (deferred.length > 0) {
+    // The SDK turns this error into one ADVISORY diagnostic: "can't run policy ... during preview: <message>".
+    const e = new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", []);
+    e.message = deferred.join(" | ");
+    throw e;
+  }
+}
+
+function metadata(rule: Rule): Omit<Policy, "name" | "description"> & { name: string; description: string } {
+  const g = prepare(rule, undefined, new Date(0)).gate;
+  return {
+    name: g.name,
+    description: g.proves,
+    displayName: g.title,
+    enforcementLevel: g.level,
+    severity: g.severity,
+    remediationSteps: g.remediation,
+    url: gateDocsUrl(g.name),
+    tags: [g.area, ...new Set(g.sources.map((s) => `${SEEDS[s.seed].service}-service`))],
+    framework: {
+      name: "service-readiness",
+      version: "1",
+      reference: g.sources.map((s) => `${s.seed} ${s.section}: ${s.line}`).join("; "),
+      specification: "The service readiness checklists (seeds 000 config, 001 registration, 002 maintenance); see docs/gates.md.",
+    },
+    configSchema: configSchemaOf(rule),
+  };
+}
+
+export function toPulumiPolicy(rule: Rule, env: AdapterEnv): ResourceValidationPolicy | StackValidationPolicy {
+  const meta = metadata(rule);
+  const cache = new PreparedCache(rule, env);
+  if (rule.kind === "resource") {
+    const types = new Set(rule.types);
+    return {
+      ...meta,
+      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+        const { prepared, problems } = cache.get(args.getConfig());
+        const findings: Finding[] = [...problems];
+        if (types.has(args.type)) {
+          const view = new ResourceView(
+            {
+              type: args.type,
+              urn: args.urn,
+              name: args.name,
+              props: rawProps(args.props),
+              provider: providerOf(args.provider),
+              opts: { protect: args.opts?.protect, parent: args.opts?.parent },
+            },
+            env.facts,
+          );
+          findings.push(...runResource(prepared, view));
+        }
+        deliver(findings, report, false);
+      },
+    };
+  }
+  return {
+    ...meta,
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const { prepared, problems } = cache.get(args.getConfig());
+      const stack = new StackView(args.resources.map(inputFromPolicyResource), env.facts);
+      deliver([...problems, ...runStack(prepared, stack)], report, true);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * In-process evaluation of the whole pack over a list of resources: what the audit command, the
+ * benchmark and the tests use. Same rules, same semantics as the policy server.
+ */
+import { ResourceView, type ResourceInput, type StackFacts } from "../access/resource";
+import { StackView } from "../access/stack";
+import { GATES } from "../catalog";
+import { ConfigError, levelSchema, suggest, type ConfigProblem } from "./config";
+import type { Rule } from "./rule";
+import { prepare, runResource, runStack, type Finding, type Prepared } from "./run";
+
+export type PackConfig = Readonly<Record<string, unknown>>;
+
+/** Pack-level checks of a config file: unknown policy names, the "all" level. */
+export function packConfigProblems(config: unknown, rules: readonly Rule[]): ConfigProblem[] {
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    return [{ path: "(file)", message: "must be a JSON object with one entry per policy name. Fix: see policypack/config/production.json." }];
+  }
+  const names = rules.map((r) => r.gate as string);
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(config)) {
+    if (key === "all") {
+      const l = levelSchema.safeParse((config as Record<string, unknown>)[key]);
+      if (!l.success) problems.push({ path: "all", message: `must be an enforcement level (advisory, mandatory, disabled).` });
+      continue;
+    }
+    if (!names.includes(key)) {
+      const s = suggest(key, names);
+      problems.push({
+        path: key,
+        message: `unknown policy '${key}'${s ? ` (did you mean '${s}'?)` : ""}. Fix: use a policy name from docs/gates.md.`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Every rule prepared against a config file; throws ConfigError on pack-level problems. */
+export function prepareAll(rules: readonly Rule[], config: PackConfig, today: Date): Prepared[] {
+  const problems = packConfigProblems(config, rules);
+  if (problems.length > 0) throw new ConfigError("pack config", problems);
+  const all = config["all"];
+  return rules.map((rule) => {
+    let entry = config[rule.gate];
+    if (all !== undefined) {
+      if (entry === undefined) entry = all;
+      else if (typeof entry === "object" && entry !== null && !("enforcementLevel" in entry)) {
+        entry = { ...(entry as Record<string, unknown>), enforcementLevel: all };
+      }
+    }
+    return prepare(rule as Rule<unknown>, entry, today);
+  });
+}
+
+export interface Evaluation {
+  readonly findings: readonly Finding[];
+  readonly resources: number;
+  readonly prepared: readonly Prepared[];
+}
+
+/** Evaluates every resource rule on every resource and every stack rule on the stack. */
+export function evaluate(
+  rules: readonly Rule[],
+  inputs: readonly ResourceInput[],
+  config: PackConfig,
+  opts: { today: Date; facts?: StackFacts },
+): Evaluation {
+  const prepared = prepareAll(rules, config, opts.today);
+  const stack = new StackView(inputs, opts.facts ?? {});
+  const findings: Finding[] = [];
+  for (const p of prepared) findings.push(...p.problems);
+  const resourceRules = prepared.filter((p) => p.rule.kind === "resource");
+  const byType = new Map<string, Prepared[]>();
+  for (const p of resourceRules) {
+    for (const t of (p.rule as { types: readonly string[] }).types) {
+      let list = byType.get(t);
+      if (!list) byType.set(t, (list = []));
+      list.push(p);
+    }
+  }
+  for (const r of stack.resources) {
+    const applicable = byType.get(r.type);
+    if (!applicable) continue;
+    const service = stack.serviceOf(r);
+    for (const p of applicable) findings.push(...runResource(p, r, service));
+  }
+  for (const p of prepared) if (p.rule.kind === "stack") findings.push(...runStack(p, stack));
+  return { findings, resources: inputs.length, prepared };
+}
+
+/** Convenience for tests: one view with facts. */
+export function view(input: ResourceInput, facts: StackFacts = {}): ResourceView {
+  return new ResourceView(input, facts);
+}
+
+export const GATE_NAMES: readonly string[] = GATES.map((g) => g.name);

@@ -1,0 +1,163 @@
+/**
+ * Pure evaluation of rules: settings parsing, waivers, findings. No SDK, no clock (today is passed
+ * in). The policy SDK adapter, the audit command, the benchmark and the tests all go through here.
+ */
+import type { ResourceView } from "../access/resource";
+import type { StackView } from "../access/stack";
+import { gateByName, type Gate, type Level, type Severity } from "../catalog";
+import { levelSchema, splitEntry, zodProblems, type ConfigProblem } from "./config";
+import type { Report, Rule } from "./rule";
+import { findWaiver, parseWaivers, type ParsedWaiver } from "./waivers";
+
+export type FindingKind =
+  /** The gate is refuted. */
+  | "violation"
+  /** The gate cannot be decided before apply (advisory). */
+  | "undecided"
+  /** Refuted, but an active waiver exempts it (not reported to the engine; kept for auditors). */
+  | "waived"
+  /** The policy's config or one of its waivers is wrong. */
+  | "config"
+  /** The policy itself failed on odd input (advisory; never breaks a preview). */
+  | "error";
+
+export interface Finding {
+  readonly policy: string;
+  readonly kind: FindingKind;
+  readonly level: Level;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly urn?: string;
+  readonly name?: string;
+  readonly type?: string;
+  readonly service?: string;
+  readonly waiver?: ParsedWaiver;
+}
+
+/** A rule ready to run: its gate, parsed settings, waivers and config problems. */
+export interface Prepared<S = unknown> {
+  readonly rule: Rule<S>;
+  readonly gate: Gate;
+  /** Undefined when the settings are invalid: the rule then reports only its config problems. */
+  readonly settings: S | undefined;
+  readonly level: Level | "disabled";
+  readonly active: readonly ParsedWaiver[];
+  readonly expired: readonly ParsedWaiver[];
+  readonly problems: readonly Finding[];
+}
+
+function levelOf(raw: unknown, gate: Gate): Level | "disabled" {
+  const parsed = levelSchema.safeParse(raw);
+  if (!parsed.success) return gate.level;
+  return parsed.data === "remediate" ? "mandatory" : parsed.data;
+}
+
+/** Parses a policy's config entry (from --policy-pack-config) against its rule. */
+export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepared<S> {
+  const gate = gateByName(rule.gate);
+  if (!gate) throw new Error(`rule '${rule.gate}' is not in the gate catalog`);
+  const { level, waivers, settings } = splitEntry(rawEntry);
+  const problems: ConfigProblem[] = [];
+  if (level !== undefined) {
+    const l = levelSchema.safeParse(level);
+    if (!l.success) problems.push(...zodProblems(`${rule.gate}.enforcementLevel`, l.error));
+  }
+  const parsed = rule.settings.safeParse(settings);
+  if (!parsed.success) {
+    const shape = (rule.settings as unknown as { shape?: Record<string, unknown> }).shape;
+    problems.push(...zodProblems(rule.gate, parsed.error, shape ? Object.keys(shape) : []));
+  }
+  const w = parseWaivers(rule.gate, waivers, today);
+  problems.push(...w.problems);
+  const lvl = levelOf(level, gate);
+  return {
+    rule,
+    gate,
+    settings: parsed.success ? parsed.data : undefined,
+    level: lvl,
+    active: w.active,
+    expired: w.expired,
+    problems: problems.map((p) => ({
+      policy: rule.gate,
+      kind: "config" as const,
+      level: lvl === "disabled" ? "advisory" : "mandatory",
+      severity: gate.severity,
+      message: `invalid pack config at ${p.path}: ${p.message}`,
+    })),
+  };
+}
+
+function toFinding<S>(p: Prepared<S>, r: Report, fallback: ResourceView | undefined, service: string | undefined): Finding {
+  const subject = r.subject ?? fallback;
+  const base = {
+    policy: p.gate.name,
+    severity: p.gate.severity,
+    urn: subject?.urn,
+    name: subject?.name,
+    type: subject?.type,
+    service: r.service ?? service,
+  };
+  if (r.undecided) return { ...base, kind: "undecided", level: "advisory", message: r.message };
+  const level: Level = p.level === "disabled" ? "advisory" : p.level;
+  const waiver = findWaiver(p.active, base);
+  if (waiver) {
+    return {
+      ...base,
+      kind: "waived",
+      level,
+      waiver,
+      message: `${r.message} [waived until ${waiver.expires} by ${waiver.approver}: ${waiver.justification}]`,
+    };
+  }
+  const lapsed = findWaiver(p.expired, base);
+  const suffix = lapsed ? ` [a waiver by ${lapsed.approver} expired on ${lapsed.expires} and no longer applies]` : "";
+  return { ...base, kind: "violation", level, message: r.message + suffix };
+}
+
+function internalError(p: Prepared<unknown>, e: unknown, subject?: ResourceView): Finding {
+  const what = e instanceof Error ? e.message : String(e);
+  return {
+    policy: p.gate.name,
+    kind: "error",
+    level: "advisory",
+    severity: p.gate.severity,
+    urn: subject?.urn,
+    name: subject?.name,
+    type: subject?.type,
+    message: `${p.gate.name} could not evaluate ${subject ? subject.display() : "the stack"} (${what.slice(0, 200)}); the gate is not decided for it. Fix: report this input to the readiness-guard maintainers.`,
+  };
+}
+
+/** Runs a resource rule on one resource. Config problems are not included (see Prepared.problems). */
+export function runResource<S>(p: Prepared<S>, r: ResourceView, service?: string): Finding[] {
+  const rule = p.rule;
+  if (rule.kind !== "resource" || p.level === "disabled" || p.settings === undefined) return [];
+  if (!rule.types.includes(r.type)) return [];
+  const out: Finding[] = [];
+  try {
+    rule.check(r, p.settings, (rep) => out.push(toFinding(p, rep, r, service ?? r.ownService())));
+  } catch (e) {
+    out.push(internalError(p as Prepared<unknown>, e, r));
+  }
+  return out;
+}
+
+/** Runs a stack rule over the whole stack. */
+export function runStack<S>(p: Prepared<S>, stack: StackView): Finding[] {
+  const rule = p.rule;
+  if (rule.kind !== "stack" || p.level === "disabled" || p.settings === undefined) return [];
+  const out: Finding[] = [];
+  try {
+    rule.check(stack, p.settings, (rep) =>
+      out.push(toFinding(p, rep, undefined, rep.subject ? stack.serviceOf(rep.subject) : undefined)),
+    );
+  } catch (e) {
+    out.push(internalError(p as Prepared<unknown>, e));
+  }
+  return out;
+}
+
+/** Findings the engine reports (waived ones are kept for the audit report only). */
+export function reportable(f: Finding): boolean {
+  return f.kind !== "waived";
+}
