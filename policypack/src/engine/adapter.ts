@@ -131,11 +131,19 @@ function metadata(rule: Rule): Omit<Policy, "name" | "description"> & { name: st
 export function toPulumiPolicy(rule: Rule, env: AdapterEnv): ResourceValidationPolicy | StackValidationPolicy {
   const meta = metadata(rule);
   const cache = new PreparedCache(rule, env);
+  const withInit = <A>(body: (args: A, report: ReportViolation) => void) => {
+    const init = rule.init;
+    if (!init) return body;
+    return async (args: A, report: ReportViolation): Promise<void> => {
+      await init();
+      body(args, report);
+    };
+  };
   if (rule.kind === "resource") {
     const types = new Set(rule.types);
     return {
       ...meta,
-      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      validateResource: withInit((args: ResourceValidationArgs, report: ReportViolation) => {
         const { prepared, problems } = cache.get(args.getConfig());
         const findings: Finding[] = [...problems];
         if (types.has(args.type)) {
@@ -153,15 +161,15 @@ export function toPulumiPolicy(rule: Rule, env: AdapterEnv): ResourceValidationP
           findings.push(...runResource(prepared, view));
         }
         deliver(findings, report, false);
-      },
+      }),
     };
   }
   return {
     ...meta,
-    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    validateStack: withInit((args: StackValidationArgs, report: ReportViolation) => {
       const { prepared, problems } = cache.get(args.getConfig());
       const stack = new StackView(args.resources.map(inputFromPolicyResource), env.facts);
       deliver([...problems, ...runStack(prepared, stack)], report, true);
-    },
+    }),
   };
 }

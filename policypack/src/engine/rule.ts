@@ -28,6 +28,11 @@ interface RuleBase<S> {
   readonly gate: GateName;
   /** Settings schema: a zod object whose every field has a default (the production value). */
   readonly settings: z.ZodType<S>;
+  /**
+   * Optional one-time asynchronous set-up (e.g. loading the WebAssembly SQL parser). The adapter
+   * awaits it before the first check; in-process callers use `initRules()` first.
+   */
+  readonly init?: () => Promise<void>;
 }
 
 export interface ResourceRule<S = unknown> extends RuleBase<S> {
@@ -66,4 +71,9 @@ export function violation(subject: string, problem: string, found: string | unde
 /** The message for a value the gate needs but that is unknown until apply. */
 export function undecidedMessage(subject: string, what: string): string {
   return `${subject}: ${what} is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now.`;
+}
+
+/** Runs every rule's one-time set-up (idempotent: a rule's init must cache its own result). */
+export async function initRules(rules: readonly Rule[]): Promise<void> {
+  await Promise.all(rules.map((r) => r.init?.()));
 }
