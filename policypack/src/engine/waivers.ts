@@ -23,12 +23,13 @@ export const waiverSchema = z.strictObject({
   approver: z
     .string({ error: "is required: the e-mail of the person who approved the waiver." })
     .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: "must be the approver's e-mail address, e.g. jane.doe@example.com." }),
-  expires: z
-    .string({ error: "is required: the last day the waiver applies, as YYYY-MM-DD." })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date as YYYY-MM-DD, e.g. 2027-03-31." })
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-      message: "is not a real calendar date. Fix: use YYYY-MM-DD, e.g. 2027-03-31.",
-    }),
+  expires: z.string({ error: "is required: the last day the waiver applies, as YYYY-MM-DD." }).superRefine((s, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+      ctx.addIssue({ code: "custom", message: "must be a date as YYYY-MM-DD, e.g. 2027-03-31." });
+    } else if (Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || !new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)) {
+      ctx.addIssue({ code: "custom", message: "is not a real calendar date. Fix: use YYYY-MM-DD, e.g. 2027-03-31." });
+    }
+  }),
   ticket: z.string().optional(),
 });
 
