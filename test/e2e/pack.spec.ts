@@ -1,0 +1,117 @@
+/**
+ * The real pack process, launched as the Pulumi CLI launches it (run-policy-pack, cwd = pack dir,
+ * port on stdout) and driven over the Analyzer gRPC protocol. Needs `npm run build` (policypack/bin).
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AnalyzerProcess, type WireResource } from "../../cli/analyzer-client";
+import { GATES } from "../../policypack/src/catalog";
+import { RULES } from "../../policypack/src/policies";
+import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
+import { mutate, UNKNOWN } from "../support/fixtures";
+import type { ResourceInput } from "../../policypack/src/access/resource";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const PACK = path.join(ROOT, "policypack");
+
+function wire(r: ResourceInput): WireResource {
+  return {
+    type: r.type,
+    urn: r.urn,
+    name: r.name,
+    properties: r.props as Record<string, unknown>,
+    provider: r.provider ? { type: r.provider.type, urn: r.provider.urn ?? "", name: r.provider.name ?? "", properties: r.provider.props as Record<string, unknown> } : undefined,
+    protect: r.opts?.protect,
+    parent: r.parent,
+    dependencies: [...(r.dependencies ?? [])],
+    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, [...v]])),
+  };
+}
+
+function configFile(name: string): Record<string, { enforcementLevel?: "advisory" | "mandatory" | "disabled"; [k: string]: unknown }> {
+  const raw = JSON.parse(fs.readFileSync(path.join(PACK, "config", name), "utf8")) as Record<string, Record<string, unknown>>;
+  return raw as Record<string, { enforcementLevel?: "advisory" | "mandatory" | "disabled" }>;
+}
+
+describe("policy pack over the Analyzer gRPC protocol (e2e)", function () {
+  this.timeout(60_000);
+  let pack: AnalyzerProcess;
+
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(PACK, "bin/index.js")), "run `npm run build` first");
+    pack = await AnalyzerProcess.launch(PACK, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+  });
+
+  after(async () => {
+    await pack?.close();
+  });
+
+  it("announces every policy with its metadata and config schema (GetAnalyzerInfo)", async () => {
+    const info = await pack.getAnalyzerInfo();
+    assert.equal(info.name, "readiness-guard");
+    assert.match(info.version, /^\d+\.\d+\.\d+$/);
+    assert.deepEqual(info.policies.map((p) => p.name).sort(), RULES.map((r) => r.gate as string).sort());
+    for (const p of info.policies) {
+      const gate = GATES.find((g) => g.name === p.name);
+      assert.ok(gate, p.name);
+      assert.equal(p.displayName, gate.title);
+      assert.equal(p.enforcementLevel, gate.level);
+      assert.equal(p.policyType, gate.kind === "stack" ? 2 : 1, `${p.name} type`);
+      assert.ok(p.severity > 0 && p.url.includes(`#${p.name}`) && p.remediationSteps.length > 0);
+      assert.equal(p.framework?.name, "service-readiness");
+      assert.ok(p.configSchema?.properties["waivers"], `${p.name} schema`);
+    }
+  });
+
+  it("blocks an EU multi-region bucket with a mandatory diagnostic", async () => {
+    await pack.configure(configFile("production.json"));
+    const d = await pack.analyze({ type: "gcp:storage/bucket:Bucket", urn: "urn:pulumi:prod::p::gcp:storage/bucket:Bucket::eu", name: "eu", properties: { location: "EU" } });
+    const res = d.filter((x) => x.policyName === "data-residency");
+    assert.equal(res.length, 1);
+    assert.equal(res[0]?.enforcementLevel, "mandatory");
+    assert.match(res[0]?.message ?? "", /'eu' \(gcp:storage\/bucket:Bucket\): is stored in a multi-region or global location.*found "EU"/);
+  });
+
+  it("takes the location from the provider's region", async () => {
+    const db = { ...mutate(sqlPrimary(), "region", undefined), provider: provider("dr", "europe-west4") };
+    const d = await pack.analyze(wire(db));
+    const res = d.filter((x) => x.policyName === "data-residency");
+    assert.equal(res.length, 1);
+    assert.match(res[0]?.message ?? "", /DR region europe-west4 \(from the provider's 'region'\)/);
+  });
+
+  it("reports an unknown location as advisory 'cannot be decided', never mandatory", async () => {
+    const d = await pack.analyze(wire(mutate(sqlPrimary(), "region", UNKNOWN)));
+    const res = d.filter((x) => x.policyName === "data-residency");
+    assert.equal(res.length, 1);
+    assert.equal(res[0]?.enforcementLevel, "advisory");
+    assert.match(res[0]?.message ?? "", /unknown until apply/);
+    assert.equal(d.filter((x) => x.enforcementLevel === "mandatory").length, 0);
+  });
+
+  it("passes a CMEK key created in the same stack (AnalyzeStack with property dependencies)", async () => {
+    const ring = keyRing();
+    const key = cryptoKey("k", ring);
+    const db = sqlPrimary("registration-db", key);
+    const d = await pack.analyzeStack([ring, key, db].map(wire));
+    assert.deepEqual(d.filter((x) => x.policyName === "cmek-required"), []);
+    const replica = d.filter((x) => x.policyName === "cloudsql-cross-region-replica");
+    assert.equal(replica.length, 1, "the lone primary still lacks a replica");
+    assert.equal(replica[0]?.urn, db.urn);
+  });
+
+  it("honours the staging config (replica gate disabled)", async () => {
+    await pack.configure(configFile("staging.json"));
+    const d = await pack.analyzeStack([wire(sqlPrimary())]);
+    assert.deepEqual(d.filter((x) => x.policyName === "cloudsql-cross-region-replica"), []);
+  });
+
+  it("reports a wrong config with the field's path and the fix", async () => {
+    await pack.configure({ ...configFile("production.json"), "data-residency": { enforcementLevel: "mandatory", allowedRegions: ["EU"] } });
+    const d = await pack.analyze({ type: "gcp:storage/bucket:Bucket", urn: "urn:pulumi:prod::p::gcp:storage/bucket:Bucket::b", name: "b", properties: { location: "EUROPE-WEST1" } });
+    const res = d.filter((x) => x.policyName === "data-residency");
+    assert.equal(res.length, 1);
+    assert.match(res[0]?.message ?? "", /invalid pack config at data-residency.allowedRegions\[0\].*europe-west1/);
+  });
+});
