@@ -46,6 +46,10 @@ export const T = {
   kongClusterPlugin: "kubernetes:configuration.konghq.com/v1:KongClusterPlugin",
   helmChartV4: "kubernetes:helm.sh/v4:Chart",
   configGroupV2: "kubernetes:yaml/v2:ConfigGroup",
+  // workloads, identity and gateway (issue 3)
+  hpaV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
+  httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  gcpServiceAccount: "gcp:serviceaccount/account:Account",
 } as const;
 
 export type TypeToken = (typeof T)[keyof typeof T];

@@ -2,7 +2,29 @@
 import type { Rule } from "../engine/rule";
 import { cloudsqlBackupsPitr, cloudsqlCrossRegionReplica, cloudsqlHardening } from "./database";
 import { cmekRequired, kmsKeyHygiene } from "./encryption";
+import { gatewayJwtAuth, gatewayTenantRateLimit } from "./gateway";
+import { noStaticServiceAccountKeys, workloadIdentity } from "./identity";
+import {
+  alertRunbooks,
+  logArchiveSink,
+  outboxLagAlert,
+  regulatedDataRetention,
+  serviceDashboards,
+  serviceSlos,
+  uptimeChecks,
+} from "./observability";
+import { canaryRelease, migrationJobBeforeDeploy } from "./release";
 import { dataResidency } from "./residency";
+import {
+  pgbouncerTransactionPooling,
+  workloadAutoscaling,
+  workloadHealthProbes,
+  workloadImageProvenance,
+  workloadNoOrmSynchronize,
+  workloadResourceLimits,
+  workloadSecretsNotInEnv,
+  workloadTelemetry,
+} from "./workloads";
 
 export const RULES: readonly Rule[] = [
   dataResidency,
@@ -11,4 +33,25 @@ export const RULES: readonly Rule[] = [
   cloudsqlBackupsPitr,
   cloudsqlCrossRegionReplica,
   cloudsqlHardening,
+  pgbouncerTransactionPooling,
+  workloadHealthProbes,
+  workloadResourceLimits,
+  workloadAutoscaling,
+  workloadSecretsNotInEnv,
+  workloadNoOrmSynchronize,
+  workloadImageProvenance,
+  workloadTelemetry,
+  noStaticServiceAccountKeys,
+  workloadIdentity,
+  gatewayJwtAuth,
+  gatewayTenantRateLimit,
+  canaryRelease,
+  migrationJobBeforeDeploy,
+  alertRunbooks,
+  serviceSlos,
+  serviceDashboards,
+  uptimeChecks,
+  logArchiveSink,
+  outboxLagAlert,
+  regulatedDataRetention,
 ] as readonly Rule[];

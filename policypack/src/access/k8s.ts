@@ -1,0 +1,379 @@
+/**
+ * Workloads as policies see them: the pod template of every Kubernetes workload kind and of Cloud
+ * Run v2 services and jobs, its containers, env, volumes and service account, plus Kubernetes
+ * quantity parsing. Reading never throws; an unknown value is reported as such.
+ *
+ * Where the pod template lives:
+ *   apps/v1 Deployment, StatefulSet, DaemonSet; batch/v1 Job; argoproj.io Rollout   spec.template
+ *   batch/v1 CronJob                                                                spec.jobTemplate.spec.template
+ *   gcp:cloudrunv2 Service                                                          template (containers, volumes, serviceAccount)
+ *   gcp:cloudrunv2 Job                                                              template.template
+ */
+import type { ResourceView } from "./resource";
+import { T } from "./tokens";
+import { asArray, asRecord, asString, isRecord, isUnknown, lookup, valueAt, type Lookup } from "./values";
+
+export type WorkloadKind =
+  | "Deployment"
+  | "StatefulSet"
+  | "DaemonSet"
+  | "Job"
+  | "CronJob"
+  | "Rollout"
+  | "CloudRunService"
+  | "CloudRunJob";
+
+export type Platform = "kubernetes" | "cloudrun";
+
+interface Shape {
+  readonly kind: WorkloadKind;
+  readonly platform: Platform;
+  /** Path of the pod spec (Kubernetes) or revision/task template (Cloud Run). */
+  readonly podSpec: readonly string[];
+  /** Path of the pod template's metadata (Kubernetes only). */
+  readonly podMeta?: readonly string[];
+  /** Long-running and serving traffic (probes, telemetry, autoscaling). */
+  readonly serving: boolean;
+}
+
+const SHAPES: Readonly<Record<string, Shape>> = {
+  [T.deployment]: { kind: "Deployment", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
+  [T.statefulSet]: { kind: "StatefulSet", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
+  [T.rollout]: { kind: "Rollout", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
+  [T.daemonSet]: { kind: "DaemonSet", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: false },
+  [T.job]: { kind: "Job", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: false },
+  [T.cronJob]: {
+    kind: "CronJob",
+    platform: "kubernetes",
+    podSpec: ["spec", "jobTemplate", "spec", "template", "spec"],
+    podMeta: ["spec", "jobTemplate", "spec", "template", "metadata"],
+    serving: false,
+  },
+  [T.cloudRunService]: { kind: "CloudRunService", platform: "cloudrun", podSpec: ["template"], serving: true },
+  [T.cloudRunJob]: { kind: "CloudRunJob", platform: "cloudrun", podSpec: ["template", "template"], serving: false },
+};
+
+/** Every workload type token (Kubernetes and Cloud Run). */
+export const WORKLOAD_TYPES: readonly string[] = Object.keys(SHAPES);
+/** Kubernetes workload type tokens. */
+export const K8S_WORKLOAD_TYPES: readonly string[] = WORKLOAD_TYPES.filter((t) => SHAPES[t]?.platform === "kubernetes");
+/** Long-running serving Kubernetes workloads (what an HPA scales and a probe guards). */
+export const K8S_SERVING_TYPES: readonly string[] = [T.deployment, T.statefulSet, T.rollout];
+/** The Kubernetes `kind` of each scalable workload type (for HPA scaleTargetRef). */
+export const SCALE_KIND: Readonly<Record<string, string>> = {
+  [T.deployment]: "Deployment",
+  [T.statefulSet]: "StatefulSet",
+  [T.rollout]: "Rollout",
+};
+
+/** "spec.template.spec.containers[0]" from ["spec","template","spec","containers",0]. */
+export function displayPath(keys: readonly (string | number)[]): string {
+  let out = "";
+  for (const k of keys) {
+    if (typeof k === "number") out += `[${k}]`;
+    else out += out === "" ? k : `.${k}`;
+  }
+  return out;
+}
+
+/** One container of a workload. */
+export interface ContainerView {
+  /** The container's name, else "#<index>". */
+  readonly name: string;
+  /** "container 'api'", "init container 'migrate'". */
+  readonly label: string;
+  /** Lookup keys from the resource's props. */
+  readonly keys: readonly (string | number)[];
+  /** Display path for messages. */
+  readonly path: string;
+  readonly raw: unknown;
+  readonly init: boolean;
+  /** A native sidecar: an init container with restartPolicy Always. */
+  readonly sidecar: boolean;
+  /** Declares ports (Cloud Run: the ingress container). */
+  readonly serving: boolean;
+}
+
+/** A list read from a workload: the items found, or the display path of the unknown part. */
+export interface ListRead<X> {
+  readonly list: readonly X[];
+  /** Display path of a value that is unknown until apply (the list may then be incomplete). */
+  readonly unknown?: string;
+}
+
+/** One environment variable of a container. */
+export interface EnvVar {
+  /** The variable's name (undefined when unknown or missing). */
+  readonly name?: string;
+  readonly path: string;
+  /** How the value is delivered. */
+  readonly source: "literal" | "secret" | "configMap" | "field" | "unknown" | "none";
+  /** The literal value, when `source` is literal (may be a secret: never echo it). */
+  readonly value?: string;
+  /** Secret or ConfigMap reference (name, key) when `source` is secret/configMap. */
+  readonly ref?: { readonly name?: string; readonly key?: string };
+}
+
+/** One `envFrom` source of a Kubernetes container. */
+export interface EnvFrom {
+  readonly kind: "secret" | "configMap" | "unknown";
+  readonly name?: string;
+  readonly path: string;
+}
+
+/** One pod volume. */
+export interface VolumeView {
+  readonly name?: string;
+  readonly path: string;
+  readonly raw: unknown;
+}
+
+/** A workload resource (Kubernetes or Cloud Run) seen through its pod template. */
+export class Workload {
+  private constructor(
+    readonly r: ResourceView,
+    private readonly shape: Shape,
+  ) {}
+
+  /** The workload view of a resource, or undefined when it is not a workload type. */
+  static of(r: ResourceView): Workload | undefined {
+    const shape = SHAPES[r.type];
+    return shape ? new Workload(r, shape) : undefined;
+  }
+
+  get kind(): WorkloadKind {
+    return this.shape.kind;
+  }
+
+  get platform(): Platform {
+    return this.shape.platform;
+  }
+
+  /** Long-running and serving (Deployment, StatefulSet, Rollout, Cloud Run service). */
+  get serving(): boolean {
+    return this.shape.serving;
+  }
+
+  /** Display path of the pod spec ("spec.template.spec", "template"). */
+  get podSpecPath(): string {
+    return displayPath(this.shape.podSpec);
+  }
+
+  /** The pod spec (Kubernetes) or the revision/task template (Cloud Run). */
+  podSpec(): Lookup {
+    return this.r.get(this.shape.podSpec);
+  }
+
+  /**
+   * True when the workload has no pod template of its own: an Argo Rollout that references a
+   * Deployment through spec.workloadRef (the Deployment is checked in its own right).
+   */
+  delegates(): boolean {
+    return this.kind === "Rollout" && this.podSpec().kind === "absent" && this.r.get("spec.workloadRef").kind !== "absent";
+  }
+
+  /** Labels of the pod template (Kubernetes), else of the Cloud Run template. */
+  podLabels(): Readonly<Record<string, string>> {
+    const path = this.shape.podMeta ? [...this.shape.podMeta, "labels"] : ["template", "labels"];
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(asRecord(this.r.value(path)))) {
+      const s = asString(v);
+      if (s !== undefined) out[k] = s;
+    }
+    return out;
+  }
+
+  private list(keys: readonly (string | number)[]): { items: readonly unknown[]; unknown?: string } {
+    const l = this.r.get(keys);
+    if (l.kind === "unknown") return { items: [], unknown: displayPath(keys) };
+    return { items: l.kind === "known" ? asArray(l.value) : [] };
+  }
+
+  /** Containers, init containers included unless `init` is false. */
+  containers(opts: { init?: boolean } = {}): ListRead<ContainerView> {
+    const groups: { key: string; init: boolean }[] = [{ key: "containers", init: false }];
+    if (this.platform === "kubernetes" && opts.init !== false) groups.push({ key: "initContainers", init: true });
+    const list: ContainerView[] = [];
+    let unknown: string | undefined;
+    const spec = this.podSpec();
+    if (spec.kind === "unknown") return { list, unknown: this.podSpecPath };
+    for (const g of groups) {
+      const keys = [...this.shape.podSpec, g.key];
+      const read = this.list(keys);
+      unknown ??= read.unknown;
+      const cloudRunSingle = this.platform === "cloudrun" && read.items.length === 1;
+      read.items.forEach((raw, i) => {
+        const ckeys = [...keys, i];
+        const path = displayPath(ckeys);
+        if (isUnknown(raw)) {
+          unknown ??= path;
+          return;
+        }
+        const name = asString(valueAt(raw, "name")) ?? `#${i}`;
+        const sidecar = g.init && asString(valueAt(raw, "restartPolicy")) === "Always";
+        const ports = lookup(raw, "ports");
+        const hasPorts =
+          ports.kind === "unknown" ||
+          (ports.kind === "known" && (Array.isArray(ports.value) ? ports.value.length > 0 : isRecord(ports.value)));
+        list.push({
+          name,
+          label: `${g.init ? (sidecar ? "sidecar container" : "init container") : "container"} '${name}'`,
+          keys: ckeys,
+          path,
+          raw,
+          init: g.init,
+          sidecar,
+          serving: !g.init && (hasPorts || cloudRunSingle),
+        });
+      });
+    }
+    return unknown === undefined ? { list } : { list, unknown };
+  }
+
+  /** Environment variables of one container (Kubernetes `env`, Cloud Run `envs`). */
+  env(c: ContainerView): ListRead<EnvVar> {
+    const key = this.platform === "cloudrun" ? "envs" : "env";
+    const keys = [...c.keys, key];
+    const read = this.list(keys);
+    const list: EnvVar[] = [];
+    let unknown = read.unknown;
+    read.items.forEach((raw, i) => {
+      const path = displayPath([...keys, i]);
+      if (isUnknown(raw)) {
+        unknown ??= path;
+        return;
+      }
+      const name = asString(valueAt(raw, "name"));
+      list.push({ ...this.envSource(raw), name, path });
+    });
+    return unknown === undefined ? { list } : { list, unknown };
+  }
+
+  private envSource(raw: unknown): Omit<EnvVar, "name" | "path"> {
+    const from = this.platform === "cloudrun" ? "valueSource" : "valueFrom";
+    const valueL = lookup(raw, "value");
+    const fromL = lookup(raw, from);
+    if (valueL.kind === "unknown" || fromL.kind === "unknown") return { source: "unknown" };
+    if (fromL.kind === "known") {
+      const secretRef = lookup(fromL.value, "secretKeyRef");
+      if (secretRef.kind === "unknown") return { source: "unknown" };
+      if (secretRef.kind === "known") {
+        const cr = this.platform === "cloudrun";
+        const name = asString(valueAt(secretRef.value, cr ? "secret" : "name"));
+        const key = asString(valueAt(secretRef.value, cr ? "version" : "key"));
+        return { source: "secret", ref: { name, key } };
+      }
+      const cmRef = lookup(fromL.value, "configMapKeyRef");
+      if (cmRef.kind === "unknown") return { source: "unknown" };
+      if (cmRef.kind === "known") {
+        return { source: "configMap", ref: { name: asString(valueAt(cmRef.value, "name")), key: asString(valueAt(cmRef.value, "key")) } };
+      }
+      return { source: "field" };
+    }
+    if (valueL.kind === "known") {
+      const v = valueL.value;
+      const s = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+      return s === undefined ? { source: "none" } : { source: "literal", value: s };
+    }
+    return { source: "none" };
+  }
+
+  /** `envFrom` sources of a Kubernetes container. */
+  envFrom(c: ContainerView): ListRead<EnvFrom> {
+    if (this.platform !== "kubernetes") return { list: [] };
+    const keys = [...c.keys, "envFrom"];
+    const read = this.list(keys);
+    const list: EnvFrom[] = [];
+    read.items.forEach((raw, i) => {
+      const path = displayPath([...keys, i]);
+      const s = lookup(raw, "secretRef");
+      const cm = lookup(raw, "configMapRef");
+      if (isUnknown(raw) || s.kind === "unknown" || cm.kind === "unknown") list.push({ kind: "unknown", path });
+      else if (s.kind === "known") list.push({ kind: "secret", name: asString(valueAt(s.value, "name")), path });
+      else if (cm.kind === "known") list.push({ kind: "configMap", name: asString(valueAt(cm.value, "name")), path });
+    });
+    return read.unknown === undefined ? { list } : { list, unknown: read.unknown };
+  }
+
+  /** Pod volumes (Kubernetes) or template volumes (Cloud Run). */
+  volumes(): ListRead<VolumeView> {
+    const keys = [...this.shape.podSpec, "volumes"];
+    if (this.podSpec().kind === "unknown") return { list: [], unknown: this.podSpecPath };
+    const read = this.list(keys);
+    const list = read.items.map((raw, i) => ({
+      name: asString(valueAt(raw, "name")),
+      path: displayPath([...keys, i]),
+      raw,
+    }));
+    return read.unknown === undefined ? { list } : { list, unknown: read.unknown };
+  }
+
+  /** The pod's service account: Kubernetes serviceAccountName (or the deprecated serviceAccount); Cloud Run serviceAccount. */
+  serviceAccount(): { lookup: Lookup; path: string } {
+    if (this.platform === "cloudrun") {
+      const keys = [...this.shape.podSpec, "serviceAccount"];
+      return { lookup: this.r.get(keys), path: displayPath(keys) };
+    }
+    const primary = [...this.shape.podSpec, "serviceAccountName"];
+    const l = this.r.get(primary);
+    if (l.kind !== "absent") return { lookup: l, path: displayPath(primary) };
+    const legacy = [...this.shape.podSpec, "serviceAccount"];
+    const ll = this.r.get(legacy);
+    return ll.kind === "absent" ? { lookup: l, path: displayPath(primary) } : { lookup: ll, path: displayPath(legacy) };
+  }
+
+  /** The top-level prop whose dependencies settle an unknown pod-template value. */
+  get dependencyProp(): string {
+    return this.platform === "cloudrun" ? "template" : "spec";
+  }
+}
+
+/** A container field, read three-state. */
+export function containerGet(c: ContainerView, path: string): Lookup {
+  return lookup(c.raw, path);
+}
+
+// ------------------------------------------------------------------------------ quantities
+
+const SUFFIXES: Readonly<Record<string, number>> = {
+  "": 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$/;
+
+/**
+ * A Kubernetes resource quantity in base units (cores for CPU, bytes for memory):
+ * "500m" → 0.5, "1.5" → 1.5, "512Mi" → 536870912, "1G" → 1e9, "1e3" → 1000. A number is taken
+ * as is. Anything else (wrong suffix, spaces, empty, unknown) → undefined.
+ */
+export function parseQuantity(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== "string") return undefined;
+  const m = QUANTITY.exec(v);
+  if (!m) return undefined;
+  const base = Number(m[1]);
+  const n = m[2] !== undefined ? base * 10 ** Number(m[2]) : base * (SUFFIXES[m[3] ?? ""] as number);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** "0.5 cores" / "512 MiB" style rendering of a parsed quantity, for messages. */
+export function formatQuantity(n: number, resource: "cpu" | "memory"): string {
+  if (resource === "cpu") return `${Number(n.toFixed(3))} cores`;
+  if (n >= 2 ** 30) return `${Number((n / 2 ** 30).toFixed(2))} GiB`;
+  return `${Number((n / 2 ** 20).toFixed(1))} MiB`;
+}
