@@ -69,7 +69,7 @@ export function zodProblems(prefix: string, err: z.ZodError, knownKeys: readonly
         return s ? `'${k}' (did you mean '${s}'?)` : `'${k}'`;
       });
       return {
-        path: formatPath(prefix, issue.path),
+        path: formatPath(prefix, issue.keys.length === 1 ? [...issue.path, issue.keys[0] as string] : issue.path),
         message: `unknown setting ${keys.join(", ")}. Fix: remove it; known settings are ${knownKeys.join(", ") || "none"}.`,
       };
     }

@@ -52,10 +52,11 @@ function levelOf(raw: unknown, gate: Gate): Level | "disabled" {
   return parsed.data === "remediate" ? "mandatory" : parsed.data;
 }
 
-/** Parses a policy's config entry (from --policy-pack-config) against its rule. */
-export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepared<S> {
-  const gate = gateByName(rule.gate);
-  if (!gate) throw new Error(`rule '${rule.gate}' is not in the gate catalog`);
+/**
+ * Problems with a policy's enforcement level and settings (not its waivers): what makes a config
+ * unusable, so the pack rejects it at Configure.
+ */
+export function settingsProblems<S>(rule: Rule<S>, rawEntry: unknown): { problems: ConfigProblem[]; settings?: S; level: unknown; waivers: unknown } {
   const { level, waivers, settings } = splitEntry(rawEntry);
   const problems: ConfigProblem[] = [];
   if (level !== undefined) {
@@ -67,13 +68,21 @@ export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepa
     const shape = (rule.settings as unknown as { shape?: Record<string, unknown> }).shape;
     problems.push(...zodProblems(rule.gate, parsed.error, shape ? Object.keys(shape) : []));
   }
+  return { problems, settings: parsed.success ? parsed.data : undefined, level, waivers };
+}
+
+/** Parses a policy's config entry (from --policy-pack-config) against its rule. */
+export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepared<S> {
+  const gate = gateByName(rule.gate);
+  if (!gate) throw new Error(`rule '${rule.gate}' is not in the gate catalog`);
+  const { problems, settings, level, waivers } = settingsProblems(rule, rawEntry);
   const w = parseWaivers(rule.gate, waivers, today);
   problems.push(...w.problems);
   const lvl = levelOf(level, gate);
   return {
     rule,
     gate,
-    settings: parsed.success ? parsed.data : undefined,
+    settings,
     level: lvl,
     active: w.active,
     expired: w.expired,
