@@ -379,3 +379,24 @@ describe("per-service gates on one stack", () => {
     expectClean(run([logArchiveSink, alertRunbooks], [...service("billing"), logSink()]));
   });
 });
+
+describe("shipped pack configs", () => {
+  const OWN = ALL.map((r) => r.gate as string);
+  for (const env of ["production", "staging"]) {
+    it(`${env}.json is valid for the release and observability gates`, () => {
+      const config = require(`../../../policypack/config/${env}.json`) as Record<string, unknown>;
+      const mine = Object.fromEntries(Object.entries(config).filter(([k]) => OWN.includes(k)));
+      assert.deepEqual(Object.keys(mine).sort(), [...OWN].sort());
+      expectClean(run(ALL, twoServices(), mine));
+    });
+  }
+
+  it("production.json gives the schema defaults", () => {
+    const config = require("../../../policypack/config/production.json") as Record<string, Record<string, unknown>>;
+    for (const rule of ALL) {
+      const settings = { ...config[rule.gate] };
+      delete settings["enforcementLevel"];
+      assert.deepEqual(rule.settings.parse(settings), rule.settings.parse({}), rule.gate);
+    }
+  });
+});
