@@ -461,6 +461,16 @@ function entropy(s: string): number {
 }
 
 /**
+ * Mean length of the "words" of a string (CamelCase words, upper-case runs, lower-case runs,
+ * digit runs): about 1–2 for random base64, 4 and more for identifiers such as
+ * "RegistrationServiceAccount2024", which have high character entropy but are not keys.
+ */
+function meanWordLength(s: string): number {
+  const words = s.match(/[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+|\d+/g) ?? [];
+  return words.reduce((n, w) => n + w.length, 0) / Math.max(1, words.length);
+}
+
+/**
  * What a literal value looks like, when it looks like a secret: "a PEM private key", ... .
  * Never returns (or logs) the value itself.
  */
@@ -483,7 +493,8 @@ export function secretShape(v: string): string | undefined {
     /[A-Z]/.test(t) &&
     /[a-z]/.test(t) &&
     /\d/.test(t) &&
-    entropy(t) >= 4.2
+    entropy(t) >= 4.0 &&
+    meanWordLength(t) <= 2.6
   ) {
     return "a long high-entropy string (a likely key or token)";
   }
