@@ -219,6 +219,14 @@ describe("uptime-checks", () => {
     expectOne(run(uptimeChecks, other), { policy: P, name: "maintenance-api" }, "'maintenance-uptime' carry no service label and no host of its Ingress");
   });
 
+  it("treats a Gateway API HTTPRoute as public and matches checks by its hostnames", () => {
+    const route = res(T.httpRoute, "billing-route", { metadata: { name: "billing-route", labels: { [PART_OF]: "billing" } }, spec: { hostnames: ["billing.example.com"] } });
+    const svc = service("billing", { public: false, database: false });
+    expectOne(run(uptimeChecks, [...svc, route]), { policy: P, name: "billing-api" }, "HTTPRoute 'billing-route' exposes it");
+    const check = uptimeCheck("billing", { userLabels: {}, monitoredResource: { type: "uptime_url", labels: { host: "billing.example.com" } } });
+    expectClean(run(uptimeChecks, [...svc, route, check]));
+  });
+
   it("does not require a check of a service that is not public", () => {
     expectClean(run(uptimeChecks, without(twoServices(), "maintenance-uptime", "maintenance-ingress")));
     const internal = replace(without(twoServices(), "maintenance-uptime"), "maintenance-ingress", () => ingress("maintenance", "m.internal", { exposure: "internal" }));

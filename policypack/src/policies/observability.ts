@@ -245,7 +245,7 @@ interface Exposure {
   readonly why: string;
 }
 
-/** Public services (and those whose exposure is unknown), and the hosts of their Ingresses. One pass. */
+/** Public services (and those whose exposure is unknown), and the hosts of their Ingresses and HTTPRoutes. One pass. */
 function publicServices(stack: StackView): { open: Map<string, Exposure>; maybe: Map<string, Exposure>; hosts: Map<string, string> } {
   const open = new Map<string, Exposure>();
   const maybe = new Map<string, Exposure>();
@@ -254,10 +254,12 @@ function publicServices(stack: StackView): { open: Map<string, Exposure>; maybe:
     for (const r of rs) {
       const exposure = r.labels()[EXPOSURE_LABEL];
       if (exposure === "public" && !open.has(svc)) open.set(svc, { subject: r, why: `${r.display()} is labelled ${EXPOSURE_LABEL}: public` });
-      if (r.type === T.ingress && exposure !== "internal") {
-        if (!open.has(svc)) open.set(svc, { subject: r, why: `Ingress '${r.name}' exposes it` });
-        for (const rule of asArray(r.value("spec.rules"))) {
-          const h = asString(valueAt(rule, "host"));
+      if ((r.type === T.ingress || r.type === T.httpRoute) && exposure !== "internal") {
+        const kind = r.type === T.ingress ? "Ingress" : "HTTPRoute";
+        if (!open.has(svc)) open.set(svc, { subject: r, why: `${kind} '${r.name}' exposes it` });
+        const hostValues = r.type === T.ingress ? asArray(r.value("spec.rules")).map((rule) => valueAt(rule, "host")) : asArray(r.value("spec.hostnames"));
+        for (const n of hostValues) {
+          const h = asString(n);
           if (h) hosts.set(h.toLowerCase(), svc);
         }
       }
