@@ -86,7 +86,7 @@ describe("policy pack over the Analyzer gRPC protocol (e2e)", function () {
     const res = d.filter((x) => x.policyName === "data-residency");
     assert.equal(res.length, 1);
     assert.equal(res[0]?.enforcementLevel, "advisory");
-    assert.match(res[0]?.message ?? "", /unknown until apply/);
+    assert.match(res[0]?.message ?? "", /^'registration-db' \(gcp:sql\/databaseInstance:DatabaseInstance\): its location \('region'\) is unknown until apply/);
     assert.equal(d.filter((x) => x.enforcementLevel === "mandatory").length, 0);
   });
 
@@ -96,6 +96,11 @@ describe("policy pack over the Analyzer gRPC protocol (e2e)", function () {
     const db = sqlPrimary("registration-db", key);
     const d = await pack.analyzeStack([ring, key, db].map(wire));
     assert.deepEqual(d.filter((x) => x.policyName === "cmek-required"), []);
+    const undecided = await pack.analyzeStack([wire(mutate(sqlPrimary("x-db"), "encryptionKeyName", UNKNOWN))]);
+    const u = undecided.filter((x) => x.policyName === "cmek-required");
+    assert.equal(u.length, 1);
+    assert.equal(u[0]?.enforcementLevel, "advisory");
+    assert.match(u[0]?.urn ?? "", /::x-db$/, "advisory stack findings keep the resource's URN");
     const replica = d.filter((x) => x.policyName === "cloudsql-cross-region-replica");
     assert.equal(replica.length, 1, "the lone primary still lacks a replica");
     assert.equal(replica[0]?.urn, db.urn);

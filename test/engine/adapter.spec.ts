@@ -1,6 +1,6 @@
 /** The SDK adapter, driven in-process with arguments shaped exactly as @pulumi/policy builds them. */
 import * as assert from "node:assert/strict";
-import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { z } from "zod";
 import { inputFromPolicyResource, rawProps, toPulumiPolicy, type AdapterEnv } from "../../policypack/src/engine/adapter";
@@ -39,9 +39,20 @@ function validator(p: ResourceValidationPolicy): ResourceFn {
   return p.validateResource as ResourceFn;
 }
 
-function collect(): { report: ReportViolation; got: { message: string; urn?: string }[] } {
-  const got: { message: string; urn?: string }[] = [];
-  return { got, report: (message, urn) => got.push({ message, urn }) };
+interface Got {
+  message: string;
+  urn?: string;
+  level?: string;
+}
+
+/** A reporter that accepts both forms the SDK accepts: (message, urn) and a diagnostic object. */
+function collect(): { report: ReportViolation; got: Got[] } {
+  const got: Got[] = [];
+  const report = (m: string | { message: string; urn?: string; enforcementLevel: string }, urn?: string) => {
+    if (typeof m === "string") got.push({ message: m, urn });
+    else got.push({ message: m.message, urn: m.urn, level: m.enforcementLevel });
+  };
+  return { got, report: report as ReportViolation };
 }
 
 describe("policy SDK adapter", () => {
@@ -61,13 +72,13 @@ describe("policy SDK adapter", () => {
     const p = toPulumiPolicy(cloudsqlHardening, env) as ResourceValidationPolicy;
     const { report, got } = collect();
     const db = mutate(mutate(sqlPrimary(), "settings.tier", UNKNOWN), "deletionProtection", false);
-    // The definite violation is reported; the undecided one becomes the SDK's advisory error.
-    await assert.rejects(
-      async () => validator(p)(resourceArgs(db), report),
-      (e: unknown) => e instanceof UnknownValueError && /'settings.tier' is unknown until apply/.test((e as Error).message),
-    );
-    assert.equal(got.length, 1);
+    // The definite violation is reported at the policy's level; the undecided one as advisory.
+    await validator(p)(resourceArgs(db), report);
+    assert.equal(got.length, 2);
     assert.match(got[0]?.message ?? "", /deletion protection is off/);
+    assert.equal(got[0]?.level, undefined);
+    assert.match(got[1]?.message ?? "", /'settings.tier' is unknown until apply/);
+    assert.equal(got[1]?.level, "advisory");
   });
 
   it("reports nothing for a compliant resource, and skips other types", async () => {
@@ -93,7 +104,10 @@ describe("policy SDK adapter", () => {
   it("turns a crashing rule into an advisory diagnostic instead of failing the preview", async () => {
     const boom = resourceRule({ gate: "cloudsql-hardening", types: [sqlPrimary().type], settings: z.strictObject({}), check: () => { throw new TypeError("x is undefined"); } });
     const p = toPulumiPolicy(boom, env) as ResourceValidationPolicy;
-    await assert.rejects(async () => validator(p)(resourceArgs(sqlPrimary()), collect().report), UnknownValueError);
+    const { report, got } = collect();
+    await validator(p)(resourceArgs(sqlPrimary()), report);
+    assert.equal(got[0]?.level, "advisory");
+    assert.match(got[0]?.message ?? "", /could not evaluate 'registration-db'.*x is undefined/);
   });
 
   it("awaits a rule's async init before checking", async () => {
