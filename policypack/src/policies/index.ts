@@ -13,6 +13,14 @@ import {
   serviceSlos,
   uptimeChecks,
 } from "./observability";
+import {
+  migrationsConcurrentIndex,
+  migrationsExpandContract,
+  migrationsMoneyBigint,
+  migrationsReversible,
+  migrationsTenantRls,
+  postgresRequiredExtensions,
+} from "./migrations";
 import { canaryRelease, migrationJobBeforeDeploy } from "./release";
 import { dataResidency } from "./residency";
 import {
@@ -34,6 +42,12 @@ export const RULES: readonly Rule[] = [
   cloudsqlCrossRegionReplica,
   cloudsqlHardening,
   pgbouncerTransactionPooling,
+  postgresRequiredExtensions,
+  migrationsTenantRls,
+  migrationsConcurrentIndex,
+  migrationsExpandContract,
+  migrationsMoneyBigint,
+  migrationsReversible,
   workloadHealthProbes,
   workloadResourceLimits,
   workloadAutoscaling,

@@ -1,0 +1,566 @@
+/**
+ * Schema replay: applies a service's up migrations, in order, to a model of the schema built from
+ * the parse trees (tables, columns, row-level security, policies, indexes, extensions, domains),
+ * and records the facts the migration gates judge: which statements touch objects that already
+ * existed before the migration, which columns get which types, which extensions are used.
+ *
+ * Independent of the gates' settings, so one replay serves every gate. Down migrations are not
+ * replayed (verify-rls applies them to a real database instead).
+ */
+import type { ColumnDef, Node, RangeVar, TypeName } from "libpg-query";
+import { kindOf, listItems, nodeAs, qualified, relName, str, strings, typeKey, typeQualified, typeWritten, type NodeOf } from "./ast";
+import type { Migration, MigrationFile } from "./migration-set";
+import { directivesOf, parseSql, type ParseError, type Statement } from "./parser";
+
+export type PolicyCommand = "all" | "select" | "insert" | "update" | "delete";
+
+export interface Where {
+  /** The migration file (ConfigMap key). */
+  readonly file: string;
+  readonly line: number;
+  /** The statement as written, whitespace collapsed. */
+  readonly text: string;
+}
+
+export interface ColumnState {
+  readonly name: string;
+  /** Normalized type key ("bigint", "numeric", a domain's base type), if known. */
+  type?: string;
+  readonly addedIn: string;
+}
+
+export interface PolicyState {
+  readonly name: string;
+  readonly command: PolicyCommand;
+  readonly permissive: boolean;
+  using?: Node;
+  check?: Node;
+  where: Where;
+}
+
+export interface TableState {
+  key: string;
+  readonly created: Where;
+  readonly columns: Map<string, ColumnState>;
+  /** False when the columns cannot all be read from the migrations (CREATE TABLE AS SELECT *). */
+  columnsComplete: boolean;
+  rlsEnabled?: Where;
+  rlsForced?: Where;
+  readonly policies: Map<string, PolicyState>;
+  /** Declared global with COMMENT ON TABLE ... IS 'readiness:global ...'. */
+  global?: Where;
+}
+
+export type DestructiveOp = "DROP TABLE" | "RENAME TABLE" | "DROP COLUMN" | "RENAME COLUMN" | "ALTER COLUMN TYPE" | "SET NOT NULL";
+
+export type ReplayEvent =
+  | {
+      readonly kind: "create-index";
+      readonly where: Where;
+      readonly table: string;
+      readonly index: string | undefined;
+      readonly concurrent: boolean;
+      /** The table was created in the same migration file. */
+      readonly newTable: boolean;
+      readonly inTransactionBlock: boolean;
+    }
+  | {
+      readonly kind: "drop-index";
+      readonly where: Where;
+      readonly index: string;
+      readonly table: string | undefined;
+      readonly concurrent: boolean;
+      /** The index (or its table) was created in the same migration file. */
+      readonly newIndex: boolean;
+      readonly inTransactionBlock: boolean;
+    }
+  | {
+      readonly kind: "destructive";
+      readonly where: Where;
+      readonly op: DestructiveOp;
+      readonly table: string;
+      readonly column?: string;
+      /** The file is declared a contract step (`-- readiness: contract`). */
+      readonly contract: boolean;
+    }
+  | {
+      readonly kind: "column-type";
+      readonly where: Where;
+      readonly table: string;
+      readonly column: string;
+      /** Normalized base type ("numeric", "bigint", ...). */
+      readonly type: string;
+      /** The domain the column is declared with, when the type came through one. */
+      readonly domain?: string;
+      /** The type as declared, with its modifiers: "numeric(12,2)", "amount_t". */
+      readonly written: string;
+    }
+  | { readonly kind: "extension-use"; readonly where: Where; readonly extension: string; readonly via: string };
+
+export interface FileResult {
+  readonly key: string;
+  readonly contract: boolean;
+  readonly error?: ParseError;
+  readonly statements: number;
+}
+
+export interface ExtensionState {
+  readonly where: Where;
+  /** Position of the creating file in the migration order. */
+  readonly order: number;
+}
+
+export interface Replay {
+  readonly files: readonly FileResult[];
+  readonly events: readonly ReplayEvent[];
+  /** The schema after the last up migration. */
+  readonly tables: ReadonlyMap<string, TableState>;
+  readonly extensions: ReadonlyMap<string, ExtensionState>;
+  /** "schema.table.column" of columns declared not money (COMMENT ... IS 'readiness:not-money'). */
+  readonly notMoney: ReadonlySet<string>;
+}
+
+/** Operator classes that belong to an extension. */
+const OPCLASS_EXTENSION: Readonly<Record<string, string>> = {
+  gin_trgm_ops: "pg_trgm",
+  gist_trgm_ops: "pg_trgm",
+};
+
+export const GLOBAL_MARKER = "readiness:global";
+export const NOT_MONEY_MARKER = "readiness:not-money";
+
+const COMMANDS: ReadonlySet<string> = new Set(["all", "select", "insert", "update", "delete"]);
+
+class Replayer {
+  readonly tables = new Map<string, TableState>();
+  readonly indexes = new Map<string, { table: string; createdIn: string }>();
+  readonly extensions = new Map<string, ExtensionState>();
+  readonly domains = new Map<string, string>();
+  readonly notMoney = new Set<string>();
+  readonly events: ReplayEvent[] = [];
+  readonly files: FileResult[] = [];
+  private schema = "public";
+  private file = "";
+  private order = 0;
+  private contract = false;
+  private inTx = false;
+  private lineAt: (byteOffset: number) => number = () => 1;
+
+  run(ups: readonly MigrationFile[]): void {
+    ups.forEach((f, i) => this.file_(f, i));
+  }
+
+  private file_(f: MigrationFile, order: number): void {
+    if (f.text === undefined) return;
+    const parsed = parseSql(f.text);
+    const contract = directivesOf(parsed.comments).has("contract");
+    if (!parsed.ok) {
+      this.files.push({ key: f.key, contract, error: parsed.error, statements: 0 });
+      return;
+    }
+    this.files.push({ key: f.key, contract, statements: parsed.statements.length });
+    this.file = f.key;
+    this.order = order;
+    this.contract = contract;
+    this.inTx = false;
+    this.lineAt = parsed.lineAt;
+    for (const s of parsed.statements) this.statement(s);
+  }
+
+  private where(s: Statement): Where {
+    return { file: this.file, line: s.line, text: s.text };
+  }
+
+  private rel(rv: RangeVar | undefined): string | undefined {
+    return relName(rv, this.schema);
+  }
+
+  private newTable(key: string): boolean {
+    return this.tables.get(key)?.created.file === this.file;
+  }
+
+  private destructive(s: Statement, op: DestructiveOp, table: string, column?: string): void {
+    this.events.push({ kind: "destructive", where: this.where(s), op, table, column, contract: this.contract });
+  }
+
+  private baseType(t: TypeName | undefined): { type: string; domain?: string; written: string } | undefined {
+    const key = typeKey(t);
+    if (key === undefined) return undefined;
+    const written = typeWritten(t);
+    const q = typeQualified(t, this.schema);
+    const domainBase = q !== undefined ? this.domains.get(q) : undefined;
+    if (domainBase !== undefined) return { type: domainBase, domain: q, written };
+    return { type: key, written };
+  }
+
+  private addColumn(s: Statement, table: TableState, def: ColumnDef): void {
+    if (!def.colname) return;
+    const t = this.baseType(def.typeName);
+    table.columns.set(def.colname, { name: def.colname, type: t?.type, addedIn: this.file });
+    if (!t) return;
+    const where = def.location !== undefined ? { ...this.where(s), line: this.lineAt(def.location) } : this.where(s);
+    this.events.push({ kind: "column-type", where, table: table.key, column: def.colname, ...t });
+  }
+
+  private statement(s: Statement): void {
+    const n = s.node;
+    switch (kindOf(n)) {
+      case "CreateStmt":
+        return this.createTable(s, nodeAs(n, "CreateStmt"));
+      case "CreateTableAsStmt":
+        return this.createTableAs(s, nodeAs(n, "CreateTableAsStmt"));
+      case "AlterTableStmt":
+        return this.alterTable(s, nodeAs(n, "AlterTableStmt"));
+      case "RenameStmt":
+        return this.rename(s, nodeAs(n, "RenameStmt"));
+      case "AlterObjectSchemaStmt":
+        return this.setSchema(nodeAs(n, "AlterObjectSchemaStmt"));
+      case "DropStmt":
+        return this.drop(s, nodeAs(n, "DropStmt"));
+      case "IndexStmt":
+        return this.createIndex(s, nodeAs(n, "IndexStmt"));
+      case "CreatePolicyStmt":
+        return this.createPolicy(s, nodeAs(n, "CreatePolicyStmt"));
+      case "AlterPolicyStmt":
+        return this.alterPolicy(s, nodeAs(n, "AlterPolicyStmt"));
+      case "CommentStmt":
+        return this.comment(s, nodeAs(n, "CommentStmt"));
+      case "CreateExtensionStmt":
+        return this.createExtension(s, nodeAs(n, "CreateExtensionStmt"));
+      case "CreateDomainStmt":
+        return this.createDomain(nodeAs(n, "CreateDomainStmt"));
+      case "TransactionStmt":
+        return this.transaction(nodeAs(n, "TransactionStmt"));
+      case "VariableSetStmt":
+        return this.setVariable(nodeAs(n, "VariableSetStmt"));
+      default:
+        return;
+    }
+  }
+
+  private createTable(s: Statement, c: NodeOfCreate): void {
+    const key = this.rel(c?.relation);
+    if (!key || !c) return;
+    if (this.tables.has(key) && c.if_not_exists) return;
+    const table = emptyTable(key, this.where(s));
+    this.tables.set(key, table);
+    for (const parent of c.inhRelations ?? []) {
+      const p = this.tables.get(this.rel(nodeAs(parent, "RangeVar")) ?? "");
+      if (!p) {
+        table.columnsComplete = false;
+        continue;
+      }
+      for (const col of p.columns.values()) table.columns.set(col.name, { ...col, addedIn: this.file });
+      table.columnsComplete &&= p.columnsComplete;
+    }
+    for (const elt of c.tableElts ?? []) {
+      const def = nodeAs(elt, "ColumnDef");
+      if (def) {
+        this.addColumn(s, table, def);
+        continue;
+      }
+      const like = nodeAs(elt, "TableLikeClause");
+      if (like) {
+        const src = this.tables.get(this.rel(like.relation) ?? "");
+        if (!src) table.columnsComplete = false;
+        else for (const col of src.columns.values()) table.columns.set(col.name, { ...col, addedIn: this.file });
+      }
+    }
+  }
+
+  private createTableAs(s: Statement, c: NodeOf_CTAS): void {
+    if (!c || c.objtype !== "OBJECT_TABLE") return;
+    const key = this.rel(c.into?.rel);
+    if (!key) return;
+    if (this.tables.has(key) && c.if_not_exists) return;
+    const table = emptyTable(key, this.where(s));
+    this.tables.set(key, table);
+    const names = strings(c.into?.colNames);
+    if (names.length > 0) {
+      for (const name of names) table.columns.set(name, { name, addedIn: this.file });
+      return;
+    }
+    const select = nodeAs(c.query, "SelectStmt");
+    const from = select?.fromClause ?? [];
+    for (const t of select?.targetList ?? []) {
+      const target = nodeAs(t, "ResTarget");
+      const ref = nodeAs(target?.val, "ColumnRef");
+      const fields = ref?.fields ?? [];
+      const last = fields[fields.length - 1];
+      if (kindOf(last) === "A_Star") {
+        const src = from.length === 1 ? this.tables.get(this.rel(nodeAs(from[0], "RangeVar")) ?? "") : undefined;
+        if (!src) table.columnsComplete = false;
+        else for (const col of src.columns.values()) table.columns.set(col.name, { name: col.name, type: col.type, addedIn: this.file });
+        continue;
+      }
+      const name = target?.name ?? str(last);
+      if (name) table.columns.set(name, { name, addedIn: this.file });
+    }
+  }
+
+  private alterTable(s: Statement, a: NodeOf_Alter): void {
+    if (!a || a.objtype !== "OBJECT_TABLE") return;
+    const key = this.rel(a.relation);
+    if (!key) return;
+    const table = this.tables.get(key);
+    const isNew = this.newTable(key);
+    for (const c of a.cmds ?? []) {
+      const cmd = nodeAs(c, "AlterTableCmd");
+      const col = cmd?.name;
+      const existingColumn = !isNew && !(col !== undefined && table?.columns.get(col)?.addedIn === this.file);
+      switch (cmd?.subtype) {
+        case "AT_AddColumn": {
+          const def = nodeAs(cmd.def, "ColumnDef");
+          if (table && def) this.addColumn(s, table, def);
+          break;
+        }
+        case "AT_DropColumn":
+          if (existingColumn) this.destructive(s, "DROP COLUMN", key, col);
+          if (col !== undefined) table?.columns.delete(col);
+          break;
+        case "AT_AlterColumnType": {
+          if (existingColumn) this.destructive(s, "ALTER COLUMN TYPE", key, col);
+          const def = nodeAs(cmd.def, "ColumnDef");
+          const t = this.baseType(def?.typeName);
+          const state = col !== undefined ? table?.columns.get(col) : undefined;
+          if (state) state.type = t?.type;
+          if (t && col !== undefined) this.events.push({ kind: "column-type", where: this.where(s), table: key, column: col, ...t });
+          break;
+        }
+        case "AT_SetNotNull":
+          if (existingColumn) this.destructive(s, "SET NOT NULL", key, col);
+          break;
+        case "AT_EnableRowSecurity":
+          if (table) table.rlsEnabled = this.where(s);
+          break;
+        case "AT_DisableRowSecurity":
+          if (table) table.rlsEnabled = undefined;
+          break;
+        case "AT_ForceRowSecurity":
+          if (table) table.rlsForced = this.where(s);
+          break;
+        case "AT_NoForceRowSecurity":
+          if (table) table.rlsForced = undefined;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private moveTable(from: string, to: string): void {
+    const t = this.tables.get(from);
+    if (!t) return;
+    this.tables.delete(from);
+    t.key = to;
+    this.tables.set(to, t);
+    for (const idx of this.indexes.values()) if (idx.table === from) idx.table = to;
+  }
+
+  private rename(s: Statement, r: NodeOf_Rename): void {
+    const key = this.rel(r?.relation);
+    if (!r || !key || !r.newname) return;
+    const table = this.tables.get(key);
+    const isNew = this.newTable(key);
+    if (r.renameType === "OBJECT_TABLE") {
+      if (!isNew) this.destructive(s, "RENAME TABLE", key);
+      this.moveTable(key, `${key.slice(0, key.lastIndexOf("."))}.${r.newname}`);
+    } else if (r.renameType === "OBJECT_COLUMN" && r.subname) {
+      const col = table?.columns.get(r.subname);
+      if (!isNew && col?.addedIn !== this.file) this.destructive(s, "RENAME COLUMN", key, r.subname);
+      if (table && col) {
+        table.columns.delete(r.subname);
+        table.columns.set(r.newname, { ...col, name: r.newname });
+      }
+    } else if (r.renameType === "OBJECT_POLICY" && r.subname) {
+      const p = table?.policies.get(r.subname);
+      if (table && p) {
+        table.policies.delete(r.subname);
+        table.policies.set(r.newname, { ...p, name: r.newname });
+      }
+    }
+  }
+
+  private setSchema(a: NodeOf_SetSchema): void {
+    if (!a || a.objectType !== "OBJECT_TABLE" || !a.newschema) return;
+    const key = this.rel(a.relation);
+    if (key) this.moveTable(key, `${a.newschema}.${key.slice(key.lastIndexOf(".") + 1)}`);
+  }
+
+  private drop(s: Statement, d: NodeOf_Drop): void {
+    if (!d) return;
+    for (const obj of d.objects ?? []) {
+      const parts = strings(listItems(obj));
+      switch (d.removeType) {
+        case "OBJECT_TABLE": {
+          const key = qualified(parts, this.schema);
+          if (!key) break;
+          if (!this.newTable(key)) this.destructive(s, "DROP TABLE", key);
+          this.tables.delete(key);
+          for (const [name, idx] of this.indexes) if (idx.table === key) this.indexes.delete(name);
+          break;
+        }
+        case "OBJECT_INDEX": {
+          const key = qualified(parts, this.schema);
+          if (!key) break;
+          const idx = this.indexes.get(key);
+          const newIndex = idx !== undefined && (idx.createdIn === this.file || this.newTable(idx.table));
+          this.events.push({
+            kind: "drop-index",
+            where: this.where(s),
+            index: key,
+            table: idx?.table,
+            concurrent: d.concurrent === true,
+            newIndex,
+            inTransactionBlock: this.inTx,
+          });
+          this.indexes.delete(key);
+          break;
+        }
+        case "OBJECT_EXTENSION":
+          for (const p of parts) this.extensions.delete(p);
+          break;
+        case "OBJECT_POLICY": {
+          const policy = parts[parts.length - 1];
+          const table = this.tables.get(qualified(parts.slice(0, -1), this.schema) ?? "");
+          if (policy !== undefined) table?.policies.delete(policy);
+          break;
+        }
+        case "OBJECT_SCHEMA":
+          for (const schema of parts) {
+            for (const key of [...this.tables.keys()]) if (key.startsWith(`${schema}.`)) this.tables.delete(key);
+          }
+          break;
+        case "OBJECT_TYPE":
+        case "OBJECT_DOMAIN": {
+          const key = qualified(parts, this.schema);
+          if (key) this.domains.delete(key);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  private createIndex(s: Statement, i: NodeOf_Index): void {
+    const table = this.rel(i?.relation);
+    if (!i || !table) return;
+    const schema = table.slice(0, table.lastIndexOf("."));
+    const index = i.idxname ? `${schema}.${i.idxname}` : undefined;
+    this.events.push({
+      kind: "create-index",
+      where: this.where(s),
+      table,
+      index,
+      concurrent: i.concurrent === true,
+      newTable: this.newTable(table),
+      inTransactionBlock: this.inTx,
+    });
+    if (index) this.indexes.set(index, { table, createdIn: this.file });
+    for (const p of i.indexParams ?? []) {
+      const opclass = strings(nodeAs(p, "IndexElem")?.opclass);
+      const name = opclass[opclass.length - 1];
+      const ext = name !== undefined ? OPCLASS_EXTENSION[name] : undefined;
+      if (ext && name) this.events.push({ kind: "extension-use", where: this.where(s), extension: ext, via: `operator class ${name}` });
+    }
+  }
+
+  private table(rv: RangeVar | undefined): TableState | undefined {
+    return this.tables.get(this.rel(rv) ?? "");
+  }
+
+  private createPolicy(s: Statement, p: NodeOf_CreatePolicy): void {
+    const table = this.table(p?.table);
+    if (!p || !table || !p.policy_name) return;
+    const cmd = (p.cmd_name ?? "all").toLowerCase();
+    table.policies.set(p.policy_name, {
+      name: p.policy_name,
+      command: (COMMANDS.has(cmd) ? cmd : "all") as PolicyCommand,
+      // The tree omits false values: a RESTRICTIVE policy has no `permissive` field.
+      permissive: p.permissive === true,
+      using: p.qual,
+      check: p.with_check,
+      where: this.where(s),
+    });
+  }
+
+  private alterPolicy(s: Statement, p: NodeOf_AlterPolicy): void {
+    const table = this.table(p?.table);
+    const policy = p?.policy_name ? table?.policies.get(p.policy_name) : undefined;
+    if (!p || !policy) return;
+    if (p.qual) policy.using = p.qual;
+    if (p.with_check) policy.check = p.with_check;
+    policy.where = this.where(s);
+  }
+
+  private comment(s: Statement, c: NodeOf_Comment): void {
+    if (!c) return;
+    const parts = strings(listItems(c.object));
+    const text = (c.comment ?? "").trim().toLowerCase();
+    if (c.objtype === "OBJECT_TABLE") {
+      const table = this.tables.get(qualified(parts, this.schema) ?? "");
+      if (table) table.global = text.startsWith(GLOBAL_MARKER) ? this.where(s) : undefined;
+    } else if (c.objtype === "OBJECT_COLUMN" && parts.length >= 2 && text.startsWith(NOT_MONEY_MARKER)) {
+      const table = qualified(parts.slice(0, -1), this.schema);
+      this.notMoney.add(`${table}.${parts[parts.length - 1]}`);
+    }
+  }
+
+  private createExtension(s: Statement, e: NodeOf_Extension): void {
+    if (e?.extname && !this.extensions.has(e.extname)) this.extensions.set(e.extname, { where: this.where(s), order: this.order });
+  }
+
+  private createDomain(d: NodeOf_Domain): void {
+    const key = qualified(strings(d?.domainname), this.schema);
+    const base = this.baseType(d?.typeName);
+    if (key && base) this.domains.set(key, base.type);
+  }
+
+  private transaction(t: NodeOf_Tx): void {
+    const kind = t?.kind;
+    if (kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START") this.inTx = true;
+    else if (kind === "TRANS_STMT_COMMIT" || kind === "TRANS_STMT_ROLLBACK") this.inTx = false;
+  }
+
+  private setVariable(v: NodeOf_Set): void {
+    if (v?.name !== "search_path") return;
+    if (v.kind === "VAR_SET_VALUE") {
+      const first = v.args?.[0];
+      const a = nodeAs(first, "A_Const");
+      const name = a?.sval?.sval ?? str(first);
+      if (name) this.schema = name;
+    } else {
+      this.schema = "public";
+    }
+  }
+}
+
+type NodeOfCreate = NodeOf<"CreateStmt"> | undefined;
+type NodeOf_CTAS = NodeOf<"CreateTableAsStmt"> | undefined;
+type NodeOf_Alter = NodeOf<"AlterTableStmt"> | undefined;
+type NodeOf_Rename = NodeOf<"RenameStmt"> | undefined;
+type NodeOf_SetSchema = NodeOf<"AlterObjectSchemaStmt"> | undefined;
+type NodeOf_Drop = NodeOf<"DropStmt"> | undefined;
+type NodeOf_Index = NodeOf<"IndexStmt"> | undefined;
+type NodeOf_CreatePolicy = NodeOf<"CreatePolicyStmt"> | undefined;
+type NodeOf_AlterPolicy = NodeOf<"AlterPolicyStmt"> | undefined;
+type NodeOf_Comment = NodeOf<"CommentStmt"> | undefined;
+type NodeOf_Extension = NodeOf<"CreateExtensionStmt"> | undefined;
+type NodeOf_Domain = NodeOf<"CreateDomainStmt"> | undefined;
+type NodeOf_Tx = NodeOf<"TransactionStmt"> | undefined;
+type NodeOf_Set = NodeOf<"VariableSetStmt"> | undefined;
+
+function emptyTable(key: string, created: Where): TableState {
+  return { key, created, columns: new Map(), columnsComplete: true, policies: new Map() };
+}
+
+/**
+ * Replays the up migrations of a set (in order). Files whose SQL is unknown are skipped: callers
+ * report the gate undecided before relying on a replay with unknown files.
+ */
+export function replay(migrations: readonly Migration[]): Replay {
+  const r = new Replayer();
+  r.run(migrations.map((m) => m.up).filter((u): u is MigrationFile => u !== undefined));
+  return { files: r.files, events: r.events, tables: r.tables, extensions: r.extensions, notMoney: r.notMoney };
+}

@@ -1,0 +1,2 @@
+DROP TABLE config.setting_definitions;
+DROP SCHEMA config;

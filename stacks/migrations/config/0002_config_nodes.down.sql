@@ -1,0 +1,2 @@
+DROP TABLE config.config_nodes;
+DROP TYPE config.node_kind;

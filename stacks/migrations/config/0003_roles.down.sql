@@ -1,0 +1,2 @@
+DROP TABLE config.role_assignments;
+DROP TABLE config.roles;

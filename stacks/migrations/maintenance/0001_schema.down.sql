@@ -1,0 +1,2 @@
+DROP TABLE maintenance.currencies;
+DROP SCHEMA maintenance;

@@ -1,0 +1,2 @@
+DROP TABLE maintenance.vendor_invoices;
+DROP TABLE maintenance.vendors;

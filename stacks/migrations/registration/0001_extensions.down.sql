@@ -1,0 +1,2 @@
+DROP SCHEMA registration;
+DROP EXTENSION IF EXISTS pg_trgm;

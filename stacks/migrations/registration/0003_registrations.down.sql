@@ -1,0 +1,2 @@
+DROP TABLE registration.registrations;
+DROP TYPE registration.registration_status;

@@ -1,0 +1,1 @@
+ALTER TABLE registration.patients DROP COLUMN phone_e164;
