@@ -193,7 +193,7 @@ describe("uptime-checks", () => {
   const withCheck = (props: Record<string, unknown>) => replace(twoServices(), "maintenance-uptime", (r) => ({ ...r, props: { ...r.props, ...props } }));
 
   it("fails a public service without an uptime check, naming it and why it is public", () => {
-    const f = expectOne(run(uptimeChecks, without(twoServices(), "maintenance-uptime")), { policy: P, name: "maintenance-api" }, "service 'maintenance'", "is public (Ingress 'maintenance-ingress' exposes it) but has no uptime check", 'period: "1m"');
+    const f = expectOne(run(uptimeChecks, without(twoServices(), "maintenance-uptime")), { policy: P, name: "maintenance-api" }, "service 'maintenance'", "is public (Ingress 'maintenance-ingress' exposes it) but has no uptime check", 'period: "60s"');
     assert.equal(f.service, "maintenance");
   });
 

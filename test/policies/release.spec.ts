@@ -119,7 +119,15 @@ describe("canary-release", () => {
 
   describe("services without a canary", () => {
     it("fails a service with no Rollout and no pipeline, naming it and its workload", () => {
-      const f = expectOne(run(canaryRelease, without(twoServices(), "registration-rollout")), { policy: CANARY, name: "registration-api" }, "service 'registration'", "is not released by a canary", "found no canary");
+      const f = expectOne(
+        run(canaryRelease, without(twoServices(), "registration-rollout")),
+        { policy: CANARY, name: "registration-api" },
+        "service 'registration'",
+        "is not released by a canary",
+        "found no canary",
+        'advanceRolloutRule wait ≥ "1800s"',
+        '{setWeight: 5}, {pause: {duration: "30m"}}',
+      );
       assert.equal(f.service, "registration");
     });
 

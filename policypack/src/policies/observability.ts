@@ -338,9 +338,9 @@ export const uptimeChecks = stackRule({
           `service '${svc}'`,
           mine.length === 0
             ? `is public (${exp.why}) but has no uptime check`
-            : `is public (${exp.why}) but no uptime check runs every ${formatDuration(maxPeriod)} from ≥ ${s.minRegions} regions`,
+            : `is public (${exp.why}) but no uptime check runs every ${maxPeriod}s from ≥ ${s.minRegions} regions`,
           mine.length === 0 ? (checks.unattributed.length > 0 ? `${names(checks.unattributed)} carry no service label and no host of its Ingress` : "no uptime check") : fails.join("; "),
-          `add a gcp.monitoring.UptimeCheckConfig with userLabels { service: "${svc}" }, period: "${formatDuration(maxPeriod)}" and selectedRegions with at least ${s.minRegions} regions (e.g. ["EUROPE", "USA", "ASIA_PACIFIC"]), or leave selectedRegions unset to check from all regions`,
+          `add a gcp.monitoring.UptimeCheckConfig with userLabels { service: "${svc}" }, period: "${maxPeriod}s" and selectedRegions with at least ${s.minRegions} regions (e.g. ["EUROPE", "USA", "ASIA_PACIFIC"]), or leave selectedRegions unset to check from all regions`,
         ),
       });
     }

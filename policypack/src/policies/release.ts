@@ -439,7 +439,7 @@ export const canaryRelease = stackRule({
             ? `is not released by a canary: no Cloud Deploy pipeline with a canary stage or Argo Rollout belongs to it${hint}`
             : `is not released by the required canary (${progressionText(prog)})`,
           cs.length === 0 ? "no canary" : problems.join("; "),
-          `release it through a Cloud Deploy canary (serialPipeline.stages[].strategy.canary.canaryDeployment.percentages [${prog.steps.join(", ")}] with an Automation advanceRolloutRule wait ≥ "${formatDuration(parseDuration(prog.bake) as number)}") or an Argo Rollout with steps ${prog.steps.map((w) => `{setWeight: ${w}}, {pause: {duration: "${prog.bake}"}}`).join(", ")}`,
+          `release it through a Cloud Deploy canary (serialPipeline.stages[].strategy.canary.canaryDeployment.percentages [${prog.steps.join(", ")}] with an Automation advanceRolloutRule wait ≥ "${parseDuration(prog.bake) as number}s") or an Argo Rollout with steps ${prog.steps.map((w) => `{setWeight: ${w}}, {pause: {duration: "${prog.bake}"}}`).join(", ")}`,
         ),
       });
     }
