@@ -130,7 +130,7 @@ function routeSets(stack: StackView, kongClasses: readonly string[]): RouteSet[]
       if (svc?.unknown("metadata.annotations")) pending ??= `the annotations of ${svc.display()}`;
       const refs = [...own, ...(b?.filters ?? []), ...pluginNames(svc?.annotations()[PLUGINS_ANNOTATION])];
       const plugins = [...new Set(refs)].map((ref) => kong.resolve(ns, ref)).concat(kong.globals);
-      routes.push({ label: b ? `backend Service ${show(b.name)}` : "the Ingress itself (no backend)", plugins });
+      routes.push({ label: b ? `backend Service ${show(b.name)}` : `the ${r.type === T.ingress ? "Ingress" : "HTTPRoute"} itself (no Service backend)`, plugins });
     }
     out.push(pending ? { subject: r, service, unknown: pending, routes: [] } : { subject: r, service, routes });
   }
