@@ -1,0 +1,184 @@
+/**
+ * Reads a `pulumi preview --event-log <file>` file: one engine event (JSON) per line. Policy
+ * violations are `policyEvent`s (pkg/apitype/events.go: resourceUrn, message, color, policyName,
+ * policyPackName, policyPackVersion, policyPackVersionTag, enforcementLevel "warning"|"mandatory",
+ * and in newer CLIs severity). `policyAnalyzeSummaryEvent`s say which policies passed on which
+ * resource, and resource step events carry the resources themselves (for service attribution).
+ */
+import { z } from "zod";
+import type { ResourceInput } from "../policypack/src/access/resource";
+import { nameFromUrn, typeFromUrn } from "../policypack/src/access/resource";
+import { gateByName, type Severity } from "../policypack/src/catalog";
+import type { Finding, FindingKind } from "../policypack/src/engine/run";
+import { InputError, issuePath, normaliseSecrets } from "./state";
+
+const levelSchema = z.enum(["warning", "advisory", "mandatory", "remediate", "disabled"], {
+  message: 'must be "warning", "advisory", "mandatory", "remediate" or "disabled"',
+});
+
+const SEVERITY_NAMES: readonly (Severity | "")[] = ["", "low", "medium", "high", "critical"];
+
+const policyEventSchema = z.looseObject({
+  resourceUrn: z.string().optional(),
+  message: z.string(),
+  color: z.string().optional(),
+  policyName: z.string().min(1, { message: "must name the policy" }),
+  policyPackName: z.string(),
+  policyPackVersion: z.string(),
+  policyPackVersionTag: z.string().optional(),
+  enforcementLevel: levelSchema,
+  severity: z.union([z.string(), z.number()]).optional(),
+});
+
+const summarySchema = z.looseObject({
+  resourceUrn: z.string().optional(),
+  policyPackName: z.string().optional(),
+  passed: z.array(z.string()).nullish(),
+  failed: z.array(z.string()).nullish(),
+});
+
+const stepStateSchema = z.looseObject({
+  urn: z.string(),
+  type: z.string(),
+  custom: z.boolean().optional(),
+  parent: z.string().optional(),
+  inputs: z.record(z.string(), z.unknown()).nullish(),
+  outputs: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const stepSchema = z.looseObject({
+  metadata: z.looseObject({ new: stepStateSchema.nullish(), old: stepStateSchema.nullish() }),
+});
+
+const eventSchema = z.looseObject({
+  sequence: z.number().optional(),
+  policyEvent: policyEventSchema.optional(),
+  policyAnalyzeSummaryEvent: summarySchema.optional(),
+  policyAnalyzeStackSummaryEvent: summarySchema.optional(),
+  resourcePreEvent: stepSchema.optional(),
+  resOutputsEvent: stepSchema.optional(),
+});
+
+export interface EventLog {
+  readonly findings: readonly Finding[];
+  /** Resources seen in step events (for the service each belongs to). */
+  readonly resources: readonly ResourceInput[];
+  /** Policy → URNs it ran on (from the analyze summary events), when the log has them. */
+  readonly checked: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly packs: readonly { name: string; version: string }[];
+  readonly events: number;
+}
+
+/** Removes Pulumi's colour directives (`<{%fg 1%}>`, `<{%reset%}>`) and ANSI escapes. */
+export function stripColors(s: string): string {
+  return s.replace(/<\{%[^%]*%\}>/g, "").replace(/\u001b\[[0-9;]*m/g, "").trim();
+}
+
+function severityOf(policy: string, raw: string | number | undefined): Severity {
+  const fromCatalog = gateByName(policy)?.severity;
+  if (fromCatalog) return fromCatalog;
+  if (typeof raw === "number") return SEVERITY_NAMES[raw] || "medium";
+  if (raw && (SEVERITY_NAMES as readonly string[]).includes(raw)) return raw as Severity;
+  return "medium";
+}
+
+const UNDECIDED_PREFIX = /^can't run policy '[^']*' from policy pack '[^']*' during preview: /;
+
+/**
+ * A pack diagnostic as findings. The SDK folds a policy's undecided and internal-error reports into
+ * one advisory "can't run ... during preview: a | b" diagnostic; they are split back here.
+ */
+export function findingsFromDiagnostic(d: {
+  policy: string;
+  level: "advisory" | "mandatory";
+  message: string;
+  urn?: string;
+  severity?: string | number;
+}): Finding[] {
+  const base = {
+    policy: d.policy,
+    severity: severityOf(d.policy, d.severity),
+    urn: d.urn || undefined,
+    name: d.urn ? nameFromUrn(d.urn) : undefined,
+    type: d.urn ? typeFromUrn(d.urn) : undefined,
+  };
+  if (UNDECIDED_PREFIX.test(d.message)) {
+    return d.message
+      .replace(UNDECIDED_PREFIX, "")
+      .split(" | ")
+      .map((m) => ({
+        ...base,
+        kind: (/ could not evaluate .*the gate is not decided/.test(m) ? "error" : "undecided") as FindingKind,
+        level: "advisory" as const,
+        message: m,
+      }));
+  }
+  const kind: FindingKind = d.message.startsWith("invalid pack config at ") ? "config" : "violation";
+  return [{ ...base, kind, level: d.level, message: d.message }];
+}
+
+/** Parses an event log. Throws InputError naming the line on bad input. */
+export function parseEventLog(text: string, file = "event log"): EventLog {
+  const findings: Finding[] = [];
+  const resources = new Map<string, ResourceInput>();
+  const checked = new Map<string, Set<string>>();
+  const packs = new Map<string, string>();
+  let events = 0;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    const where = `${file}: line ${i + 1}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      throw new InputError(`${where}: not valid JSON (${(e as Error).message}). Fix: pass the file written by \`pulumi preview --event-log <file>\`.`);
+    }
+    const parsed = eventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      /* c8 ignore next */
+      const msg = issue ? `${issuePath(issue.path)}: ${issue.message}` : "invalid event";
+      throw new InputError(`${where}: ${msg}`);
+    }
+    events++;
+    const ev = parsed.data;
+    const pe = ev.policyEvent;
+    if (pe) {
+      packs.set(pe.policyPackName, pe.policyPackVersion);
+      if (pe.enforcementLevel !== "disabled") {
+        const level = pe.enforcementLevel === "mandatory" || pe.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+        findings.push(
+          ...findingsFromDiagnostic({ policy: pe.policyName, level, message: stripColors(pe.message), urn: pe.resourceUrn, severity: pe.severity }),
+        );
+      }
+    }
+    for (const s of [ev.policyAnalyzeSummaryEvent, ev.policyAnalyzeStackSummaryEvent]) {
+      if (!s) continue;
+      if (s.policyPackName) packs.set(s.policyPackName, packs.get(s.policyPackName) ?? "");
+      for (const p of [...(s.passed ?? []), ...(s.failed ?? [])]) {
+        let set = checked.get(p);
+        if (!set) checked.set(p, (set = new Set()));
+        if (s.resourceUrn) set.add(s.resourceUrn);
+      }
+    }
+    for (const step of [ev.resourcePreEvent, ev.resOutputsEvent]) {
+      const st = step?.metadata.new ?? step?.metadata.old;
+      if (!st) continue;
+      resources.set(st.urn, {
+        type: st.type,
+        urn: st.urn,
+        name: nameFromUrn(st.urn),
+        props: normaliseSecrets(st.outputs ?? st.inputs ?? {}) as Record<string, unknown>,
+        parent: st.parent || undefined,
+      });
+    }
+  });
+  return {
+    findings,
+    resources: [...resources.values()],
+    checked,
+    packs: [...packs.entries()].map(([name, version]) => ({ name, version })).sort((a, b) => a.name.localeCompare(b.name)),
+    events,
+  };
+}

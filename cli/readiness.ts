@@ -1,0 +1,120 @@
+/**
+ * The `readiness` command.
+ *
+ *   readiness check  [--program <module>] [--stack prod] [--config <pack config>] [--pack <dir>] [--out-dir reports] [--format text]
+ *   readiness audit  --state <stack export> | --events <event log>  [--config <pack config>] [--format text] [--out <file>]
+ *
+ * Exit codes: 0 ready (no mandatory violation), 1 mandatory violations, 2 bad input (one line on
+ * stderr naming the file and field or line), 3 the check itself failed (e.g. the pack did not start).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { runAudit, toolVersion } from "./audit";
+import { runCheck } from "./check";
+import { FORMATS, type Format } from "./report/index";
+import { InputError } from "./state";
+
+export interface Io {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly cwd: string;
+}
+
+function formatOption(): Option {
+  return new Option("--format <format>", "output format").choices(FORMATS as unknown as string[]).default("text");
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`--concurrency: '${v}' is not a positive integer.`);
+  return n;
+}
+
+/** Runs the command line; resolves to the exit code (never calls process.exit). */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name("readiness")
+    .description("Service readiness gates as code: check a Pulumi program offline against the policy pack, audit deployed state, write audit reports.")
+    .version(toolVersion())
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  program
+    .command("check")
+    .description("run a Pulumi program under the mocks, drive the real policy pack over the Analyzer protocol, print violations and write the reports")
+    .option("--program <module>", "compiled program module (default: the bundled stack named by Pulumi.yaml)")
+    .option("--stack <name>", "stack name (reads Pulumi.<stack>.yaml)", "prod")
+    .option("--project-dir <dir>", "directory with Pulumi.yaml and the stack config (default: the package root)")
+    .option("--config <file>", "pack config (default: policypack/config/production.json)")
+    .option("--pack <dir>", "policy pack directory (default: policypack)")
+    .option("--out-dir <dir>", "directory for the audit reports (readiness.md, .html, .sarif, .junit.xml, .json); '' for none", "reports")
+    .addOption(formatOption())
+    .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
+    .option("--timings", "measure pack start-up and Analyze round trips (sequential calls)")
+    .option("--concurrency <n>", "Analyze calls in flight", positiveInt, 8)
+    .action(async (o: { program?: string; stack: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number }) => {
+      const res = await runCheck({ ...o, cwd: io.cwd, stderr: io.stderr });
+      io.stdout.write(res.output);
+      if (res.reports.length > 0) io.stderr.write(`Reports: ${res.reports.join(", ")}\n`);
+      if (o.timings) io.stderr.write(`Timings: ${JSON.stringify(res.timings)}\n`);
+      code = res.exitCode;
+    });
+
+  program
+    .command("audit")
+    .description("evaluate every policy against a `pulumi stack export` file, or report the policy events of a `pulumi preview --event-log` file")
+    .option("--state <file>", "pulumi stack export (deployment version 3)")
+    .option("--events <file>", "pulumi preview --event-log file (JSON lines)")
+    .option("--config <file>", "pack config (default: policypack/config/production.json)")
+    .addOption(formatOption())
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
+    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; today?: string }) => {
+      const res = await runAudit({ ...o, cwd: io.cwd });
+      if (o.out) {
+        const file = path.resolve(io.cwd, o.out);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, res.output);
+        io.stderr.write(`Report: ${o.out}\n`);
+      } else {
+        io.stdout.write(res.output);
+      }
+      code = res.exitCode;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; usage errors (unknown option, bad choice) are bad input.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      io.stderr.write(`readiness: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`readiness: ${(e as Error).message ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+/* c8 ignore start */
+const entry = require.main?.filename ?? "";
+if (require.main === module || entry.endsWith(path.join("bin", "readiness.js")) || entry.endsWith(path.join("bin", "readiness"))) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+    (c) => {
+      process.exitCode = c;
+    },
+    (e: unknown) => {
+      process.stderr.write(`readiness: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
+/* c8 ignore stop */

@@ -1,0 +1,53 @@
+/** Renders a report in one format, or writes every format into a directory. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { renderHtml } from "./html";
+import { renderJson } from "./json";
+import { renderJunit } from "./junit";
+import { renderMarkdown } from "./markdown";
+import type { Report } from "./model";
+import { renderSarif } from "./sarif";
+import { renderText, type TextOptions } from "./text";
+
+export const FORMATS = ["text", "json", "sarif", "junit", "markdown", "html"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function isFormat(s: string): s is Format {
+  return (FORMATS as readonly string[]).includes(s);
+}
+
+export function render(report: Report, format: Format, text: TextOptions): string {
+  switch (format) {
+    case "json":
+      return renderJson(report);
+    case "sarif":
+      return renderSarif(report);
+    case "junit":
+      return renderJunit(report);
+    case "markdown":
+      return renderMarkdown(report);
+    case "html":
+      return renderHtml(report);
+    default:
+      return renderText(report, text);
+  }
+}
+
+/** The audit reports `check` writes, by file name. */
+export const REPORT_FILES: readonly { file: string; format: Format }[] = [
+  { file: "readiness.md", format: "markdown" },
+  { file: "readiness.html", format: "html" },
+  { file: "readiness.sarif", format: "sarif" },
+  { file: "readiness.junit.xml", format: "junit" },
+  { file: "readiness.json", format: "json" },
+];
+
+/** Writes the five report files into `dir` (created if needed); returns their paths. */
+export function writeReports(report: Report, dir: string): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  return REPORT_FILES.map(({ file, format }) => {
+    const p = path.join(dir, file);
+    fs.writeFileSync(p, render(report, format, { packLocation: "" }));
+    return p;
+  });
+}

@@ -1,0 +1,412 @@
+/**
+ * The audit report model every format renders: findings with the checklist lines they refute,
+ * waived findings with their waiver, a summary by level, policy and service, and each service's
+ * readiness checklist with every line's status and the evidence behind it.
+ *
+ * Deterministic: everything is sorted, and no clock is read (the date appears only when injected).
+ */
+import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
+import type { Finding, FindingKind } from "../../policypack/src/engine/run";
+import { CHECKLISTS, gateLines, type ChecklistItem, type GateLine } from "../checklists";
+import type { Checked, ResourceRef } from "./evaluation";
+
+export type ReportLevel = "mandatory" | "advisory";
+
+export interface ReportFinding {
+  readonly policy: string;
+  readonly kind: Exclude<FindingKind, "waived">;
+  readonly enforcementLevel: ReportLevel;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The resource's URN ("" for a finding about the stack or the config). */
+  readonly urn: string;
+  readonly name?: string;
+  readonly type?: string;
+  readonly service?: string;
+  /** The checklist line(s) the policy enforces. */
+  readonly gate: readonly GateLine[];
+}
+
+export interface WaivedFinding extends Omit<ReportFinding, "kind"> {
+  readonly kind: "waived";
+  readonly justification: string;
+  readonly approver: string;
+  readonly expires: string;
+  readonly ticket?: string;
+  /** The waiver's resource pattern (URN, name glob or service:<name>). */
+  readonly waiverFor: string;
+}
+
+export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "not-applicable" | "not-evaluated" | "manual";
+
+export interface GateEvidence {
+  readonly gate: string;
+  readonly title: string;
+  readonly status: LineStatus;
+  /** Resources of this service (or shared) the gate checked; "stack" = the whole stack; undefined = not known. */
+  readonly checked?: readonly ResourceRef[] | "stack";
+  readonly findings: readonly ReportFinding[];
+  readonly waived: readonly WaivedFinding[];
+}
+
+export interface LineReport {
+  readonly id: string;
+  readonly text: string;
+  readonly note?: string;
+  readonly sub?: readonly string[];
+  readonly status: LineStatus;
+  readonly evidence: readonly GateEvidence[];
+}
+
+export interface SectionReport {
+  readonly title: string;
+  readonly signOff?: readonly string[];
+  readonly lines: readonly LineReport[];
+}
+
+export type StatusCounts = Readonly<Record<LineStatus, number>>;
+
+export interface ChecklistReport {
+  readonly seed: SeedId;
+  readonly service: string;
+  readonly title: string;
+  readonly heading: string;
+  readonly intro: string;
+  readonly signOff: string;
+  readonly sections: readonly SectionReport[];
+  readonly counts: StatusCounts;
+}
+
+export interface PolicyMeta {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly level: ReportLevel;
+  readonly remediation: string;
+  readonly url: string;
+  readonly gate: readonly GateLine[];
+  readonly evaluated: boolean;
+}
+
+export interface ReportSource {
+  readonly kind: "preview" | "state" | "events";
+  /** The file the findings come from (program module, stack export, event log), relative to cwd. */
+  readonly file: string;
+  readonly project?: string;
+  readonly stack?: string;
+}
+
+export interface Counts {
+  readonly mandatory: number;
+  readonly advisory: number;
+  readonly undecided: number;
+  readonly waived: number;
+}
+
+export interface Summary extends Counts {
+  readonly result: "pass" | "fail";
+  readonly resources: number;
+  readonly configProblems: number;
+  readonly errors: number;
+  readonly byLevel: Readonly<Record<ReportLevel, number>>;
+  readonly byPolicy: Readonly<Record<string, Counts>>;
+  readonly byService: Readonly<Record<string, Counts>>;
+  readonly checklists: Readonly<Record<string, StatusCounts>>;
+}
+
+export interface Report {
+  readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
+  readonly pack: { readonly name: string; readonly version: string };
+  readonly source: ReportSource;
+  readonly date?: string;
+  readonly violations: readonly ReportFinding[];
+  readonly waived: readonly WaivedFinding[];
+  readonly summary: Summary;
+  readonly policies: readonly PolicyMeta[];
+  readonly checklists: readonly ChecklistReport[];
+  readonly notes: readonly string[];
+}
+
+export interface ReportInput {
+  readonly source: ReportSource;
+  readonly pack: { readonly name: string; readonly version: string };
+  readonly toolVersion: string;
+  readonly date?: string;
+  readonly resources: number;
+  /** All findings (waived ones included; they are reported separately). */
+  readonly findings: readonly Finding[];
+  /** Policies that ran; catalog gates not in this list are "not evaluated". */
+  readonly evaluated: readonly string[];
+  /** Gate → resources it checked; omitted when not known (event logs without summaries). */
+  readonly checked?: ReadonlyMap<string, Checked>;
+  readonly notes?: readonly string[];
+}
+
+export const NO_SERVICE = "(no service)";
+
+const LEVEL_ORDER: Readonly<Record<ReportLevel, number>> = { mandatory: 0, advisory: 1 };
+const KIND_ORDER: Readonly<Record<string, number>> = { config: 0, violation: 1, error: 2, undecided: 3, waived: 4 };
+
+function cmp(a: string | undefined, b: string | undefined): number {
+  const x = a ?? "";
+  const y = b ?? "";
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Canonical order: mandatory first, then kind, policy, URN, message. */
+export function compareFindings(a: ReportFinding | WaivedFinding, b: ReportFinding | WaivedFinding): number {
+  return (
+    LEVEL_ORDER[a.enforcementLevel] - LEVEL_ORDER[b.enforcementLevel] ||
+    (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) ||
+    cmp(a.policy, b.policy) ||
+    cmp(a.urn, b.urn) ||
+    cmp(a.message, b.message)
+  );
+}
+
+function toReportFinding(f: Finding): ReportFinding {
+  // Key order is part of the JSON contract's readability: the contract fields first.
+  const out: ReportFinding = {
+    policy: f.policy,
+    urn: f.urn ?? "",
+    enforcementLevel: f.level,
+    severity: f.severity,
+    message: f.message,
+    gate: gateLines(f.policy),
+    kind: f.kind === "waived" ? "violation" : f.kind,
+  };
+  const extra: { service?: string; name?: string; type?: string } = {};
+  if (f.service !== undefined) extra.service = f.service;
+  if (f.name !== undefined) extra.name = f.name;
+  if (f.type !== undefined) extra.type = f.type;
+  return { ...out, ...extra };
+}
+
+function toWaived(f: Finding): WaivedFinding {
+  const w = f.waiver;
+  const base = toReportFinding(f);
+  const out: WaivedFinding = {
+    ...base,
+    kind: "waived",
+    justification: w?.justification ?? "",
+    approver: w?.approver ?? "",
+    expires: w?.expires ?? "",
+    waiverFor: w?.resource ?? "",
+  };
+  return w?.ticket ? { ...out, ticket: w.ticket } : out;
+}
+
+function emptyCounts(): { mandatory: number; advisory: number; undecided: number; waived: number } {
+  return { mandatory: 0, advisory: 0, undecided: 0, waived: 0 };
+}
+
+function count(map: Map<string, ReturnType<typeof emptyCounts>>, key: string, f: ReportFinding | WaivedFinding): void {
+  let c = map.get(key);
+  if (!c) map.set(key, (c = emptyCounts()));
+  if (f.kind === "waived") c.waived++;
+  else if (f.kind === "undecided" || f.kind === "error") c.undecided++;
+  else if (f.enforcementLevel === "mandatory") c.mandatory++;
+  else c.advisory++;
+}
+
+function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of [...map.keys()].sort()) out[k] = map.get(k) as T;
+  return out;
+}
+
+/** Status of one gate's findings for one service. */
+function gateStatus(
+  findings: readonly ReportFinding[],
+  waived: readonly WaivedFinding[],
+  evaluated: boolean,
+  checked: readonly ResourceRef[] | "stack" | undefined,
+): LineStatus {
+  if (!evaluated) return "not-evaluated";
+  if (findings.some((f) => f.enforcementLevel === "mandatory" && (f.kind === "violation" || f.kind === "config"))) return "fail";
+  if (findings.some((f) => f.kind === "violation" || f.kind === "config")) return "warn";
+  if (findings.length > 0) return "undecided";
+  if (waived.length > 0) return "waived";
+  if (Array.isArray(checked) && checked.length === 0) return "not-applicable";
+  return "pass";
+}
+
+const SEVERITY_OF_STATUS: Readonly<Record<LineStatus, number>> = {
+  fail: 0,
+  warn: 1,
+  undecided: 2,
+  "not-evaluated": 3,
+  waived: 4,
+  pass: 5,
+  "not-applicable": 6,
+  manual: 7,
+};
+
+/** The worst status of a line's gates (a line passes only when every gate passes). */
+export function worst(statuses: readonly LineStatus[]): LineStatus {
+  let w: LineStatus = "not-applicable";
+  for (const s of statuses) if (SEVERITY_OF_STATUS[s] < SEVERITY_OF_STATUS[w]) w = s;
+  return w;
+}
+
+function inScope(service: string, s: string | undefined): boolean {
+  return s === undefined || s === service;
+}
+
+function lineReport(
+  item: ChecklistItem,
+  service: string,
+  violations: readonly ReportFinding[],
+  waived: readonly WaivedFinding[],
+  evaluated: ReadonlySet<string>,
+  checked: ReadonlyMap<string, Checked> | undefined,
+): LineReport {
+  const base = { id: item.id, text: item.text, ...(item.note ? { note: item.note } : {}), ...(item.sub ? { sub: item.sub } : {}) };
+  if (item.gates.length === 0) return { ...base, status: "manual", evidence: [] };
+  const evidence = item.gates.map((gate): GateEvidence => {
+    const f = violations.filter((v) => v.policy === gate && inScope(service, v.service));
+    const w = waived.filter((v) => v.policy === gate && inScope(service, v.service));
+    const c = checked?.get(gate);
+    const scoped = c === undefined || c === "stack" ? c : c.filter((r) => inScope(service, r.service));
+    const status = gateStatus(f, w, evaluated.has(gate), checked ? (scoped ?? []) : undefined);
+    const ev: GateEvidence = { gate, title: gateByName(gate)?.title ?? gate, status, findings: f, waived: w };
+    return scoped === undefined ? ev : { ...ev, checked: scoped };
+  });
+  return { ...base, status: worst(evidence.map((e) => e.status)), evidence };
+}
+
+function statusCounts(lines: readonly LineReport[]): StatusCounts {
+  const c: Record<LineStatus, number> = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    undecided: 0,
+    waived: 0,
+    "not-applicable": 0,
+    "not-evaluated": 0,
+    manual: 0,
+  };
+  for (const l of lines) c[l.status]++;
+  return c;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const violations = input.findings.filter((f) => f.kind !== "waived").map(toReportFinding).sort(compareFindings);
+  const waived = input.findings.filter((f) => f.kind === "waived").map(toWaived).sort(compareFindings);
+  const evaluated = new Set(input.evaluated);
+
+  const byPolicy = new Map<string, ReturnType<typeof emptyCounts>>();
+  const byService = new Map<string, ReturnType<typeof emptyCounts>>();
+  const totals = new Map<string, ReturnType<typeof emptyCounts>>();
+  for (const f of [...violations, ...waived]) {
+    count(byPolicy, f.policy, f);
+    count(byService, f.service ?? NO_SERVICE, f);
+    count(totals, "all", f);
+  }
+  const total = totals.get("all") ?? emptyCounts();
+
+  const checklists: ChecklistReport[] = CHECKLISTS.map((c) => {
+    const sections = c.sections.map((s) => {
+      const sec: SectionReport = {
+        title: s.title,
+        lines: s.items.map((item) => lineReport(item, c.service, violations, waived, evaluated, input.checked)),
+      };
+      return s.signOff ? { ...sec, signOff: s.signOff } : sec;
+    });
+    return {
+      seed: c.seed,
+      service: c.service,
+      title: c.title,
+      heading: c.heading,
+      intro: c.intro,
+      signOff: c.signOff,
+      sections,
+      counts: statusCounts(sections.flatMap((s) => s.lines)),
+    };
+  });
+
+  const known = new Set<string>(GATES.map((g) => g.name));
+  const policies: PolicyMeta[] = GATES.map((g) => ({
+    name: g.name,
+    title: g.title,
+    description: g.proves,
+    severity: g.severity,
+    level: g.level,
+    remediation: g.remediation,
+    url: gateDocsUrl(g.name),
+    gate: gateLines(g.name),
+    evaluated: evaluated.has(g.name),
+  }));
+  // Policies found in the input that the catalog does not know (another pack in an event log).
+  for (const name of [...new Set([...violations, ...waived].map((f) => f.policy))].sort()) {
+    if (known.has(name)) continue;
+    const f = [...violations, ...waived].find((x) => x.policy === name) as ReportFinding;
+    policies.push({
+      name,
+      title: name,
+      description: name,
+      severity: f.severity,
+      level: f.enforcementLevel,
+      remediation: "",
+      url: "",
+      gate: [],
+      evaluated: true,
+    });
+  }
+
+  const configProblems = violations.filter((v) => v.kind === "config").length;
+  const errors = violations.filter((v) => v.kind === "error").length;
+  const summary: Summary = {
+    result: total.mandatory > 0 ? "fail" : "pass",
+    resources: input.resources,
+    ...total,
+    configProblems,
+    errors,
+    byLevel: {
+      mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+      advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+    },
+    byPolicy: sortedRecord(byPolicy),
+    byService: sortedRecord(byService),
+    checklists: Object.fromEntries(checklists.map((c) => [c.service, c.counts])),
+  };
+
+  const report: Report = {
+    tool: {
+      name: "readiness-guard",
+      version: input.toolVersion,
+      informationUri: "https://github.com/readiness-guard/readiness-guard",
+    },
+    pack: input.pack,
+    source: input.source,
+    violations,
+    waived,
+    summary,
+    policies,
+    checklists,
+    notes: [...(input.notes ?? [])],
+  };
+  return input.date ? { ...report, date: input.date } : report;
+}
+
+/** The service names of the three checklists, for formats that list them. */
+export const CHECKLIST_SERVICES: readonly string[] = Object.values(SEEDS).map((s) => s.service);
+
+/** "3 mandatory violations, 1 advisory, 0 undecided, 2 waived" */
+export function countsLine(s: Counts): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return `${plural(s.mandatory, "mandatory violation")}, ${s.advisory} advisory, ${s.undecided} undecided, ${s.waived} waived`;
+}
+
+/** Symbols and labels of line statuses, shared by the text formats. */
+export const STATUS_LABEL: Readonly<Record<LineStatus, { symbol: string; label: string }>> = {
+  pass: { symbol: "✅", label: "passed" },
+  fail: { symbol: "❌", label: "failed" },
+  warn: { symbol: "⚠️", label: "advisory violation" },
+  undecided: { symbol: "❔", label: "undecided until apply" },
+  waived: { symbol: "🟡", label: "waived" },
+  "not-applicable": { symbol: "➖", label: "nothing to check" },
+  "not-evaluated": { symbol: "⏸️", label: "not evaluated: needs sign-off" },
+  manual: { symbol: "✍️", label: "manual: needs sign-off" },
+};

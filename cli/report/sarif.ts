@@ -1,0 +1,132 @@
+/**
+ * SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+ *
+ * One rule per policy (with remediation, docs link, the checklist lines it enforces and a
+ * `security-severity` so code scanning ranks alerts), one result per finding. Results point at
+ * the file the findings come from (program or stack export) and carry the resource URN as a
+ * logical location; `partialFingerprints` keep an alert stable across runs. Waived findings are
+ * results with an accepted external suppression carrying the waiver's justification.
+ */
+import { createHash } from "node:crypto";
+import type { Severity } from "../../policypack/src/catalog";
+import type { GateLine } from "../checklists";
+import type { PolicyMeta, Report, ReportFinding, WaivedFinding } from "./model";
+
+export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
+
+type Level = "error" | "warning" | "note";
+
+function lineText(g: GateLine): string {
+  return `${g.checklist} (${g.service}) ${g.section}: ${g.line}`;
+}
+
+function ruleOf(p: PolicyMeta): Record<string, unknown> {
+  const help = p.remediation
+    ? {
+        text: `${p.remediation}${p.gate.length ? ` Checklist: ${p.gate.map(lineText).join("; ")}.` : ""}`,
+        markdown: `**Fix:** ${p.remediation}\n\n${p.gate.map((g) => `- ${lineText(g)}`).join("\n")}${p.url ? `\n\n[Documentation](${p.url})` : ""}`,
+      }
+    : undefined;
+  return {
+    id: p.name,
+    name: p.name
+      .split("-")
+      .map((w) => (w[0] ?? "").toUpperCase() + w.slice(1))
+      .join(""),
+    shortDescription: { text: p.title },
+    fullDescription: { text: p.description },
+    ...(help ? { help } : {}),
+    ...(p.url ? { helpUri: p.url } : {}),
+    defaultConfiguration: { level: p.level === "mandatory" ? "error" : "warning", enabled: p.evaluated },
+    properties: {
+      tags: ["readiness", ...new Set(p.gate.map((g) => `${g.service}-service`))],
+      precision: "high",
+      "problem.severity": p.level === "mandatory" ? "error" : "warning",
+      "security-severity": SECURITY_SEVERITY[p.severity],
+      severity: p.severity,
+      checklistLines: p.gate.map(lineText),
+    },
+  };
+}
+
+function levelOf(f: ReportFinding | WaivedFinding): Level {
+  if (f.kind === "undecided" || f.kind === "error") return "note";
+  return f.enforcementLevel === "mandatory" ? "error" : "warning";
+}
+
+function fingerprint(f: ReportFinding | WaivedFinding): string {
+  return createHash("sha256").update(`${f.policy}\u0000${f.urn}\u0000${f.kind === "waived" ? "violation" : f.kind}\u0000${f.message}`).digest("hex");
+}
+
+export function renderSarif(report: Report): string {
+  const index = new Map(report.policies.map((p, i) => [p.name, i]));
+  const uri = report.source.file.split("\\").join("/");
+  const result = (f: ReportFinding | WaivedFinding): Record<string, unknown> => {
+    const r: Record<string, unknown> = {
+      ruleId: f.policy,
+      ruleIndex: index.get(f.policy),
+      level: levelOf(f),
+      kind: "fail",
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%", index: 0 }, region: { startLine: 1 } },
+          ...(f.urn
+            ? { logicalLocations: [{ name: f.name ?? f.urn, fullyQualifiedName: f.urn, kind: "resource" }] }
+            : { logicalLocations: [{ name: "stack", fullyQualifiedName: `${report.source.project ?? ""}/${report.source.stack ?? ""}`, kind: "module" }] }),
+        },
+      ],
+      partialFingerprints: { "readinessGuardFinding/v1": fingerprint(f) },
+      properties: {
+        enforcementLevel: f.enforcementLevel,
+        findingKind: f.kind,
+        severity: f.severity,
+        ...(f.urn ? { urn: f.urn } : {}),
+        ...(f.service ? { service: f.service } : {}),
+        checklistLines: f.gate.map(lineText),
+      },
+    };
+    if (f.kind === "waived") {
+      const w = f as WaivedFinding;
+      r["suppressions"] = [
+        {
+          kind: "external",
+          status: "accepted",
+          justification: `${w.justification} (approved by ${w.approver}, expires ${w.expires}${w.ticket ? `, ${w.ticket}` : ""})`,
+        },
+      ];
+    }
+    return r;
+  };
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: report.tool.informationUri,
+            rules: report.policies.map(ruleOf),
+            properties: { policyPack: `${report.pack.name}@${report.pack.version}` },
+          },
+        },
+        automationDetails: { id: `readiness-guard/${report.source.kind}/${report.source.stack ?? ""}` },
+        artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: report.notes.map((n) => ({ level: "note", message: { text: n } })),
+          },
+        ],
+        results: [...report.violations.map(result), ...report.waived.map(result)],
+        properties: { summary: report.summary.result, ...(report.date ? { date: report.date } : {}) },
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}
