@@ -1,0 +1,630 @@
+/**
+ * The offline program runner: runs a Pulumi program in this process under the SDK's mocks, in
+ * preview mode, and captures every resource it registers the way the engine would present it to
+ * a policy pack (Analyze: inputs + provider; AnalyzeStack: outputs + parent + dependencies).
+ *
+ * - No Pulumi CLI, no cloud credentials, no network.
+ * - Preview semantics: the mock returns `id: undefined` and echoes the inputs as state, so every
+ *   output the provider would compute (ids, emails, self links, ...) is unknown, and inputs built
+ *   from such outputs carry the engine's unknown sentinel (UNKNOWN_STRING below).
+ * - Parent, dependencies, property dependencies and `protect` are read from the
+ *   RegisterResourceRequest the SDK sends to the mock monitor. That request is internal to
+ *   @pulumi/pulumi; this file is written against 3.248.0 (pinned in package.json) and
+ *   test/stacks/mock-run.spec.ts fails if a new version changes it.
+ * - Resources on the default provider get the provider the engine would build from stack config
+ *   (`gcp:region`, `gcp:project`, ...), named `default_<version>`.
+ * - `kubernetes:yaml/v2:ConfigGroup` / `ConfigFile` are rendered by the Kubernetes provider, so
+ *   under mocks their children never register: this runner renders them itself from the
+ *   component's `yaml` / `objs` / `files` / `file` inputs, as the provider names them. Helm v4
+ *   charts and kustomize v2 directories cannot be rendered offline: the run's `warnings` say so.
+ *
+ * Speed: the SDK records a stack trace per resource and per internal promise; during a run only
+ * one frame is kept (set READINESS_MOCK_RUN_STACKS=<frames> for more when debugging a program).
+ *
+ * One program per process at a time: the SDK keeps its settings, config and monitor in global
+ * state. `runProgram` refuses a second concurrent run; sequential runs in one process work (each
+ * run resets the mocks and the config), but a program that runs on import only registers on its
+ * first import unless its module is re-evaluated. For full isolation use `runProgramFileInChild`,
+ * or run this file as a script:
+ *
+ *   node build/cli/mock-run.js <program.js> --stack prod [--project readiness] [--dir .] [--config k=v ...]
+ *
+ * which prints `{"resources": [...], "warnings": [...]}` as JSON on stdout.
+ */
+import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The engine's unknown sentinel for strings (what policies receive for values unknown at preview). */
+export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface CapturedResource {
+  type: string;
+  urn: string;
+  name: string;
+  custom: boolean;
+  /** As the engine would send to Analyze (unknowns as the sentinel string). */
+  inputs: Record<string, unknown>;
+  /** As AnalyzeStack would see them (inputs merged with mock outputs; unknown where not known). */
+  outputs: Record<string, unknown>;
+  parent?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** Explicit provider, else the default provider built from stack config, as the engine does. */
+  provider?: { type: string; urn: string; name: string; props: Record<string, unknown> };
+  protect: boolean;
+}
+
+export interface RunOptions {
+  project: string;
+  stack: string;
+  /** Stack config, namespaced keys, e.g. {"gcp:region": "europe-west1", "readiness:environment": "production"}. */
+  config: Record<string, string>;
+}
+
+/** The captured resources, in registration order, with the run's warnings (what could not be seen offline). */
+export type CapturedRun = CapturedResource[] & { readonly warnings: readonly string[] };
+
+// ------------------------------------------------------------------ SDK internals (3.248.0)
+
+interface PbStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface PbMap<V> {
+  forEach(cb: (value: V, key: string) => void): void;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getRemote(): boolean;
+  getObject(): PbStruct | undefined;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getProvidersMap(): PbMap<string>;
+  getPropertydependenciesMap(): PbMap<{ getUrnsList(): string[] }>;
+  getVersion(): string;
+}
+interface RegisterResponse {
+  getUrn(): string;
+}
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): PbStruct | undefined;
+}
+type Callback<R> = (err: unknown, resp: R | undefined) => void;
+interface MonitorLike {
+  registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
+}
+interface SettingsModule {
+  getMonitor(): MonitorLike | undefined;
+  waitForRPCs(): Promise<void>;
+}
+interface StateModule {
+  getStore(): { logErrorCount: number };
+}
+
+const settings = require("@pulumi/pulumi/runtime/settings") as SettingsModule;
+const state = require("@pulumi/pulumi/runtime/state") as StateModule;
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Wire form → what a policy receives: resource references become their id (custom) or URN
+ * (component), as the engine downgrades them; secrets keep their wrapper; unknowns stay sentinels.
+ */
+function fromWire(v: unknown, depth = 0): unknown {
+  if (depth > 100) return v;
+  if (Array.isArray(v)) return v.map((x) => fromWire(x, depth + 1));
+  if (!isRecord(v)) return v;
+  const sig = v[SIG];
+  if (sig === RESOURCE_SIG) {
+    if (typeof v["id"] === "string") return v["id"] === "" ? UNKNOWN_STRING : v["id"];
+    return v["urn"];
+  }
+  if (sig === SECRET_SIG) return { [SIG]: SECRET_SIG, value: fromWire(v["value"], depth + 1) };
+  if (sig === OUTPUT_SIG) {
+    const inner = "value" in v ? fromWire(v["value"], depth + 1) : UNKNOWN_STRING;
+    return v["secret"] === true ? { [SIG]: SECRET_SIG, value: inner } : inner;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = fromWire(x, depth + 1);
+  return out;
+}
+
+function structToJs(s: PbStruct | undefined): Record<string, unknown> {
+  if (!s) return {};
+  const v = fromWire(s.toJavaScript());
+  return isRecord(v) ? v : {};
+}
+
+function urnOf(stack: string, project: string, qualifiedType: string, name: string): string {
+  return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
+}
+
+/** "urn:pulumi:s::p::a$b$c::n" → "a$b$c". */
+function qualifiedTypeOf(urn: string): string {
+  const parts = urn.split("::");
+  return parts.length >= 4 ? (parts[2] as string) : "";
+}
+
+/** A provider reference "urn::id" → urn. */
+function providerUrn(ref: string): string {
+  const i = ref.lastIndexOf("::");
+  return i > 0 ? ref.slice(0, i) : ref;
+}
+
+function packageOf(type: string): string {
+  return type.split(":")[0] ?? type;
+}
+
+// ------------------------------------------------------------------ the run
+
+interface Raw {
+  seq: number;
+  req: {
+    type: string;
+    name: string;
+    parent: string;
+    custom: boolean;
+    remote: boolean;
+    inputs: Record<string, unknown>;
+    protect: boolean;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    provider: string;
+    providers: Record<string, string>;
+    version: string;
+  };
+  urn: string;
+  outputs?: Record<string, unknown>;
+}
+
+let running = false;
+
+/** Default provider props from stack config: every `<pkg>:<key>` entry, values as given (JSON parsed when it is an object). */
+function defaultProviderProps(pkg: string, config: Record<string, string>, version: string): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!k.startsWith(`${pkg}:`)) continue;
+    const key = k.slice(pkg.length + 1);
+    let value: unknown = v;
+    if (/^\s*[[{]/.test(v)) {
+      try {
+        value = JSON.parse(v);
+      } catch {
+        value = v;
+      }
+    }
+    props[key] = value;
+  }
+  if (version) props["version"] = version;
+  return props;
+}
+
+const K8S_CHILD_RENDERED = new Set(["kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml/v2:ConfigFile"]);
+const NOT_RENDERABLE: Readonly<Record<string, string>> = {
+  "kubernetes:helm.sh/v4:Chart": "Helm v4 chart",
+  "kubernetes:kustomize/v2:Directory": "kustomize v2 directory",
+};
+
+/** "apps/v1" + "Deployment" → "kubernetes:apps/v1:Deployment"; "v1" → "kubernetes:core/v1:...". */
+export function k8sTypeToken(apiVersion: string, kind: string): string {
+  const gv = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
+  return `kubernetes:${gv}:${kind}`;
+}
+
+function containsUnknown(v: unknown, depth = 0): boolean {
+  if (v === UNKNOWN_STRING) return true;
+  if (depth > 64) return false;
+  if (Array.isArray(v)) return v.some((x) => containsUnknown(x, depth + 1));
+  if (isRecord(v)) return Object.values(v).some((x) => containsUnknown(x, depth + 1));
+  return false;
+}
+
+function unwrapSecret(v: unknown): unknown {
+  return isRecord(v) && v[SIG] === SECRET_SIG ? v["value"] : v;
+}
+
+/** Kubernetes objects of a yaml/v2 component, in the provider's order: files, yaml, then objs. Lists are expanded. */
+function k8sObjects(inputs: Record<string, unknown>, cwd: string): { objects: Record<string, unknown>[]; problem?: string } {
+  const texts: string[] = [];
+  const files = unwrapSecret(inputs["files"]);
+  const file = unwrapSecret(inputs["file"]);
+  const fileList = [...(Array.isArray(files) ? files : []), ...(typeof file === "string" ? [file] : [])];
+  for (const f of fileList) {
+    if (typeof f !== "string") continue;
+    if (/^[a-z]+:\/\//i.test(f)) return { objects: [], problem: `it reads the remote file ${f}, which is not fetched offline` };
+    if (/[*?[]/.test(f)) return { objects: [], problem: `it reads the glob ${f}, which is not expanded offline` };
+    texts.push(fs.readFileSync(path.resolve(cwd, f), "utf8"));
+  }
+  const y = unwrapSecret(inputs["yaml"]);
+  if (typeof y === "string") texts.push(y);
+  else if (Array.isArray(y)) for (const t of y) if (typeof t === "string") texts.push(t);
+  const out: Record<string, unknown>[] = [];
+  const add = (o: unknown): void => {
+    if (!isRecord(o) || Object.keys(o).length === 0) return;
+    const kind = o["kind"];
+    if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(o["items"])) {
+      for (const item of o["items"]) add(item);
+      return;
+    }
+    out.push(o);
+  };
+  for (const t of texts) for (const doc of yaml.loadAll(t)) add(doc);
+  const objs = unwrapSecret(inputs["objs"]);
+  if (Array.isArray(objs)) for (const o of objs) add(unwrapSecret(o));
+  return { objects: out };
+}
+
+/**
+ * Runs `program` under mocks in preview mode and returns what it registered.
+ * Throws when the program throws, when a registration fails, or when the program logged errors.
+ */
+export async function runProgram(program: () => Promise<unknown> | unknown, opts: RunOptions): Promise<CapturedRun> {
+  if (running) throw new Error("runProgram: another program is running in this process; the Pulumi runtime is global. Run sequentially, or use runProgramFileInChild.");
+  running = true;
+  // The SDK records a stack trace for every resource and every internal promise; that is most of
+  // the run time. Keep one frame (the throw site) unless READINESS_MOCK_RUN_STACKS asks for more.
+  const limit = Error.stackTraceLimit;
+  const wanted = Number(process.env["READINESS_MOCK_RUN_STACKS"] ?? "1");
+  Error.stackTraceLimit = Number.isFinite(wanted) && wanted >= 0 ? wanted : 1;
+  try {
+    return await runLocked(program, opts);
+  } finally {
+    Error.stackTraceLimit = limit;
+    running = false;
+  }
+}
+
+async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOptions): Promise<CapturedRun> {
+  const warnings: string[] = [];
+  const cwd = process.cwd();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: undefined, state: args.inputs as Record<string, unknown> }),
+      call: (args) => {
+        if (args.token === "kubernetes:yaml:decode") {
+          const text = (args.inputs as { text?: unknown }).text;
+          return { result: typeof text === "string" ? yaml.loadAll(text).filter((d) => isRecord(d)) : [] };
+        }
+        warnings.push(`the program called the provider function ${args.token}, which cannot run offline; it was answered with an empty result, so resources built from it are incomplete`);
+        return args.token === "kubernetes:helm:template" ? { result: [] } : {};
+      },
+    },
+    opts.project,
+    opts.stack,
+    true,
+  );
+  pulumi.runtime.setAllConfig(opts.config);
+  const store = state.getStore();
+  store.logErrorCount = 0;
+  const monitor = settings.getMonitor();
+  if (!monitor) throw new Error("mock monitor not installed (unexpected @pulumi/pulumi version?)");
+
+  const raws = new Map<string, Raw>();
+  const errors: string[] = [];
+  let seq = 0;
+  const origRegister = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const mySeq = seq++;
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((v, k) => {
+      propertyDependencies[k] = [...v.getUrnsList()];
+    });
+    const providers: Record<string, string> = {};
+    req.getProvidersMap().forEach((v, k) => {
+      providers[k] = v;
+    });
+    const captured: Raw["req"] = {
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      custom: req.getCustom(),
+      remote: req.getRemote(),
+      inputs: structToJs(req.getObject()),
+      protect: req.getProtect() === true,
+      dependencies: [...req.getDependenciesList()],
+      propertyDependencies,
+      provider: req.getProvider(),
+      providers,
+      version: req.getVersion(),
+    };
+    return origRegister(req, (err, resp) => {
+      if (err || !resp) errors.push(`${captured.type} '${captured.name}': ${err instanceof Error ? err.message : String(err)}`);
+      else raws.set(resp.getUrn(), { seq: mySeq, req: captured, urn: resp.getUrn() });
+      cb(err, resp);
+    });
+  };
+  const origOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    const raw = raws.get(req.getUrn());
+    if (raw) raw.outputs = structToJs(req.getOutputs());
+    origOutputs(req, cb);
+  };
+
+  await program();
+  await settings.waitForRPCs();
+  if (errors.length > 0) throw new Error(`resource registration failed:\n  ${errors.join("\n  ")}`);
+  if (store.logErrorCount > 0) throw new Error(`the program logged ${store.logErrorCount} error(s) (see stderr)`);
+  return build(opts, [...raws.values()].sort((a, b) => a.seq - b.seq), warnings, cwd);
+}
+
+function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: string): CapturedRun {
+  const { project, stack, config } = opts;
+  const rootUrn = urnOf(stack, project, "pulumi:pulumi:Stack", `${project}-${stack}`);
+  const byUrn = new Map<string, CapturedResource>();
+  const out: CapturedResource[] = [
+    {
+      type: "pulumi:pulumi:Stack",
+      urn: rootUrn,
+      name: `${project}-${stack}`,
+      custom: false,
+      inputs: {},
+      outputs: {},
+      dependencies: [],
+      propertyDependencies: {},
+      protect: false,
+    },
+  ];
+
+  const defaultProvider = (pkg: string, version: string): NonNullable<CapturedResource["provider"]> => {
+    const name = version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+    return { type: `pulumi:providers:${pkg}`, urn: urnOf(stack, project, `pulumi:providers:${pkg}`, name), name, props: defaultProviderProps(pkg, config, version) };
+  };
+  const explicitProvider = (ref: string): CapturedResource["provider"] => {
+    const urn = providerUrn(ref);
+    const p = byUrn.get(urn);
+    if (p) return { type: p.type, urn: p.urn, name: p.name, props: p.inputs };
+    const type = qualifiedTypeOf(urn).split("$").pop() ?? "";
+    return { type, urn, name: urn.slice(urn.lastIndexOf("::") + 2), props: {} };
+  };
+
+  for (const raw of raws) {
+    const r = raw.req;
+    const isProvider = r.type.startsWith("pulumi:providers:");
+    let provider: CapturedResource["provider"];
+    if (!isProvider && (r.custom || r.remote)) {
+      const pkg = packageOf(r.type);
+      const ref = r.provider || r.providers[pkg];
+      provider = ref ? explicitProvider(ref) : defaultProvider(pkg, r.version);
+    }
+    const outputs = r.custom || r.remote ? { ...r.inputs } : { ...(raw.outputs ?? {}) };
+    const c: CapturedResource = {
+      type: r.type,
+      urn: raw.urn,
+      name: r.name,
+      custom: r.custom,
+      inputs: r.inputs,
+      outputs,
+      parent: r.parent || rootUrn,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      ...(provider ? { provider } : {}),
+      protect: r.protect,
+    };
+    byUrn.set(c.urn, c);
+    out.push(c);
+    if (K8S_CHILD_RENDERED.has(r.type)) out.push(...renderYamlChildren(c, opts, warnings, cwd));
+    const what = NOT_RENDERABLE[r.type];
+    if (what) {
+      warnings.push(
+        `${c.urn}: the children of this ${what} are rendered by the Kubernetes provider and cannot be rendered offline, so no gate sees them here. Run \`pulumi preview --policy-pack\` for a complete check, or render the manifests (helm template / kustomize build) into a kubernetes:yaml/v2:ConfigGroup.`,
+      );
+    }
+  }
+  return Object.assign(out, { warnings: warnings as readonly string[] });
+}
+
+function renderYamlChildren(group: CapturedResource, opts: RunOptions, warnings: string[], cwd: string): CapturedResource[] {
+  const inputs = group.inputs;
+  if (containsUnknown(inputs["yaml"]) || containsUnknown(inputs["objs"]) || containsUnknown(inputs["files"]) || containsUnknown(inputs["file"])) {
+    warnings.push(`${group.urn}: its manifests are unknown until apply, so its children cannot be rendered at preview and no gate sees them here.`);
+    return [];
+  }
+  let objects: Record<string, unknown>[];
+  try {
+    const r = k8sObjects(inputs, cwd);
+    if (r.problem) {
+      warnings.push(`${group.urn}: children not rendered: ${r.problem}.`);
+      return [];
+    }
+    objects = r.objects;
+  } catch (e) {
+    warnings.push(`${group.urn}: children not rendered: ${e instanceof Error ? e.message : String(e)}.`);
+    return [];
+  }
+  const prefixRaw = unwrapSecret(inputs["resourcePrefix"]);
+  const prefix = typeof prefixRaw === "string" ? prefixRaw : group.name;
+  const parentQualified = qualifiedTypeOf(group.urn);
+  const children: CapturedResource[] = [];
+  for (const obj of objects) {
+    const apiVersion = obj["apiVersion"];
+    const kind = obj["kind"];
+    const meta = isRecord(obj["metadata"]) ? obj["metadata"] : {};
+    const name = meta["name"];
+    if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string" || name === "") {
+      warnings.push(`${group.urn}: an object without apiVersion, kind or metadata.name was skipped (the provider rejects it).`);
+      continue;
+    }
+    const ns = typeof meta["namespace"] === "string" && meta["namespace"] !== "" ? meta["namespace"] : undefined;
+    let resourceName = ns ? `${ns}/${name}` : name;
+    if (prefix !== "") resourceName = `${prefix}-${resourceName}`;
+    const type = k8sTypeToken(apiVersion, kind);
+    const props: Record<string, unknown> = { ...obj };
+    if (apiVersion === "v1" && kind === "Secret") {
+      for (const key of ["data", "stringData"]) if (key in props) props[key] = { [SIG]: SECRET_SIG, value: props[key] };
+    }
+    children.push({
+      type,
+      urn: urnOf(opts.stack, opts.project, `${parentQualified}$${type}`, resourceName),
+      name: resourceName,
+      custom: true,
+      inputs: props,
+      outputs: { ...props },
+      parent: group.urn,
+      dependencies: [],
+      propertyDependencies: {},
+      ...(group.provider ? { provider: group.provider } : {}),
+      protect: group.protect,
+    });
+  }
+  return children;
+}
+
+// ------------------------------------------------------------------ program files and stack config
+
+/** Requires a compiled program module and runs its default export (or `main`), or lets it run on import. */
+export async function runProgramFile(modulePath: string, opts: RunOptions): Promise<CapturedRun> {
+  const resolved = require.resolve(path.resolve(modulePath));
+  return runProgram(async () => {
+    delete require.cache[resolved];
+    const mod = require(resolved) as unknown;
+    const fn = typeof mod === "function" ? mod : isRecord(mod) ? (mod["default"] ?? mod["main"]) : undefined;
+    if (typeof fn === "function") return await (fn as () => unknown)();
+    return mod;
+  }, opts);
+}
+
+/** Runs a program file in a child Node process (full isolation of the Pulumi runtime). */
+export function runProgramFileInChild(modulePath: string, opts: RunOptions, timeoutMs = 120_000): Promise<CapturedRun> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ["--child"], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`program run timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    let settled = false;
+    child.on("message", (m: unknown) => {
+      if (!isRecord(m)) return;
+      settled = true;
+      clearTimeout(timer);
+      if (typeof m["error"] === "string") reject(new Error(m["error"]));
+      else resolve(Object.assign((m["resources"] as CapturedResource[]) ?? [], { warnings: (m["warnings"] as string[]) ?? [] }));
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (!settled) reject(new Error(`program run exited with code ${code} before reporting`));
+    });
+    child.send({ modulePath: path.resolve(modulePath), opts });
+  });
+}
+
+function configValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+function isSecure(v: unknown): boolean {
+  return isRecord(v) && Object.keys(v).length === 1 && typeof v["secure"] === "string";
+}
+
+/**
+ * Stack config as the CLI would pass it: Pulumi.yaml `config:` defaults (plain values or
+ * `{default: ...}` / `{value: ...}`), overridden by Pulumi.<stack>.yaml `config:`. Keys without a
+ * namespace get the project's. Objects and arrays become JSON strings. Encrypted (`secure:`)
+ * values cannot be read offline and are left out.
+ */
+export function loadStackConfig(projectDir: string, stack: string): Record<string, string> {
+  const projectFile = path.join(projectDir, "Pulumi.yaml");
+  const projectDoc = yaml.load(fs.readFileSync(projectFile, "utf8"));
+  if (!isRecord(projectDoc) || typeof projectDoc["name"] !== "string") throw new Error(`${projectFile}: no project name`);
+  const project = projectDoc["name"];
+  const key = (k: string): string => (k.includes(":") ? k : `${project}:${k}`);
+  const out: Record<string, string> = {};
+  const projectConfig = isRecord(projectDoc["config"]) ? projectDoc["config"] : {};
+  for (const [k, v] of Object.entries(projectConfig)) {
+    const raw = isRecord(v) && ("default" in v || "value" in v) ? (v["value"] ?? v["default"]) : isRecord(v) && "type" in v ? undefined : v;
+    const s = configValue(raw);
+    if (s !== undefined) out[key(k)] = s;
+  }
+  const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  const stackDoc = yaml.load(fs.readFileSync(stackFile, "utf8"));
+  const stackConfig = isRecord(stackDoc) && isRecord(stackDoc["config"]) ? stackDoc["config"] : {};
+  for (const [k, v] of Object.entries(stackConfig)) {
+    if (isSecure(v)) continue;
+    const s = configValue(v);
+    if (s !== undefined) out[key(k)] = s;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ script entry
+
+function parseArgs(argv: readonly string[]): { modulePath: string; opts: RunOptions } {
+  let stack = "";
+  let project = "";
+  let dir = process.cwd();
+  let modulePath = "";
+  const extra: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--stack") stack = next();
+    else if (a === "--project") project = next();
+    else if (a === "--dir") dir = next();
+    else if (a === "--config") {
+      const kv = next();
+      const eq = kv.indexOf("=");
+      if (eq <= 0) throw new Error(`--config expects key=value, got ${kv}`);
+      extra[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else modulePath = a;
+  }
+  if (!modulePath || !stack) throw new Error("usage: mock-run <program.js> --stack <name> [--project <name>] [--dir <projectDir>] [--config key=value ...]");
+  const config = fs.existsSync(path.join(dir, `Pulumi.${stack}.yaml`)) ? loadStackConfig(dir, stack) : {};
+  if (!project) {
+    const doc = fs.existsSync(path.join(dir, "Pulumi.yaml")) ? yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) : undefined;
+    project = isRecord(doc) && typeof doc["name"] === "string" ? doc["name"] : "project";
+  }
+  return { modulePath, opts: { project, stack, config: { ...config, ...extra } } };
+}
+
+/* c8 ignore start */
+if (require.main === module) {
+  if (process.argv[2] === "--child") {
+    process.once("message", (m: unknown) => {
+      const msg = m as { modulePath: string; opts: RunOptions };
+      runProgramFile(msg.modulePath, msg.opts).then(
+        (res) => process.send?.({ resources: [...res], warnings: res.warnings }, () => process.exit(0)),
+        (e: unknown) => process.send?.({ error: e instanceof Error ? e.message : String(e) }, () => process.exit(1)),
+      );
+    });
+  } else {
+    try {
+      const { modulePath, opts } = parseArgs(process.argv.slice(2));
+      runProgramFile(modulePath, opts).then(
+        (res) => {
+          process.stdout.write(`${JSON.stringify({ resources: [...res], warnings: res.warnings }, null, 2)}\n`);
+        },
+        (e: unknown) => {
+          console.error(e instanceof Error ? e.message : String(e));
+          process.exitCode = 1;
+        },
+      );
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 2;
+    }
+  }
+}
+/* c8 ignore stop */
+
+export { parseArgs as parseRunnerArgs };
