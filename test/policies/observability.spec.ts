@@ -408,3 +408,62 @@ describe("shipped pack configs", () => {
     }
   });
 });
+
+describe("odd input", () => {
+  it("no release or observability gate crashes on arbitrary property values (fast-check)", () => {
+    const fc = require("fast-check") as typeof import("fast-check");
+    const types = [T.deployment, T.rollout, T.cloudRunService, T.deployPipeline, T.deployAutomation, T.job, T.cloudRunJob, T.sqlInstance, T.alertPolicy, T.slo, T.dashboard, T.uptimeCheck, T.logSink, T.bucket, T.ingress, T.httpRoute];
+    const odd = fc.oneof(fc.constant(UNKNOWN), fc.constant(null), fc.anything({ maxDepth: 3 }));
+    const props = fc.dictionary(fc.constantFrom("labels", "userLabels", "metadata", "spec", "serialPipeline", "rules", "selector", "suspended", "deliveryPipeline", "settings", "documentation", "notificationChannels", "conditions", "enabled", "dashboardJson", "period", "selectedRegions", "monitoredResource", "destination", "disabled", "retentionPolicy", "ingress", "runExecutionToken", "name"), odd);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...types), props), { maxLength: 12 }), (items) => {
+        const stack: ResourceInput[] = items.map(([type, p], i) => {
+          const labelled = i % 2 === 0 ? { ...p, labels: { service: "s", outbox: "true", exposure: "public", "data-class": "regulated" } } : p;
+          return res(type, `r${i}`, labelled as Record<string, unknown>, { dependencies: [`urn:pulumi:prod::readiness::${types[0]}::r${(i + 1) % items.length}`] });
+        });
+        const errors = run(ALL, stack).filter((f) => f.kind === "error");
+        assert.equal(errors.length, 0, errors.map((e) => e.message).join("\n"));
+      }),
+      { numRuns: 150, seed: 20261123 },
+    );
+  });
+
+  it("no gate crashes when deep fields of the compliant stack take odd values (fast-check)", () => {
+    const fc = require("fast-check") as typeof import("fast-check");
+    const base = twoServices();
+    const paths = [
+      "spec.strategy.canary.steps",
+      "spec.strategy.canary.steps.0",
+      "spec.strategy.canary.steps.1.pause",
+      "spec.strategy",
+      "serialPipeline.stages",
+      "serialPipeline.stages.0.strategy",
+      "serialPipeline.stages.0.strategy.canary.canaryDeployment",
+      "rules",
+      "rules.0.advanceRolloutRule",
+      "selector.targets",
+      "metadata.labels",
+      "settings.userLabels",
+      "userLabels",
+      "dashboardJson",
+      "documentation.links",
+      "conditions.0",
+      "conditions.0.conditionThreshold",
+      "selectedRegions",
+      "monitoredResource.labels",
+      "retentionPolicy",
+      "spec.rules",
+      "labels",
+    ];
+    const odd = fc.oneof(fc.constant(UNKNOWN), fc.constant(null), fc.constant([UNKNOWN]), fc.anything({ maxDepth: 2 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.constantFrom(...paths), odd), { minLength: 1, maxLength: 6 }), (edits) => {
+        const stack = [...base];
+        for (const [i, path, v] of edits) stack[i] = mutate(stack[i] as ResourceInput, path, v);
+        const errors = run(ALL, stack).filter((f) => f.kind === "error");
+        assert.equal(errors.length, 0, errors.map((e) => e.message).join("\n"));
+      }),
+      { numRuns: 150, seed: 20261123 },
+    );
+  });
+});
