@@ -120,6 +120,11 @@ describe("gateway-jwt-auth", () => {
     ];
     expectClean(run(gatewayJwtAuth, [httpRoute("registration", { "konghq.com/plugins": "registration-tenant" }, filters), jwtPlugin(), tenantPlugin()]));
     expectOne(run(gatewayJwtAuth, [httpRoute("registration", { "konghq.com/plugins": "registration-tenant" }), jwtPlugin(), tenantPlugin()]), { policy: J, name: "registration-route" }, "no jwt");
+    const crossNs = mutate(httpRoute("registration", { "konghq.com/plugins": "registration-tenant" }), "spec.rules.0.backendRefs.0.namespace", "backends");
+    const backendSvc = mutate(k8sService("backends", "registration-api", { "konghq.com/plugins": "backend-jwt" }), "metadata.labels", {});
+    const backendJwt = kongPlugin("backend-jwt", "backends", "jwt", {});
+    expectClean(run(gatewayJwtAuth, [crossNs, backendSvc, backendJwt, tenantPlugin()]));
+    expectOne(run(gatewayJwtAuth, [crossNs, backendSvc, mutate(backendJwt, "metadata.namespace", "registration"), tenantPlugin()]), { policy: J }, 'names "backend-jwt"');
     const nonService = mutate(httpRoute(), "spec.rules.0.backendRefs.0.kind", "ServiceImport");
     expectOne(run(gatewayJwtAuth, [nonService]), { policy: J }, "the HTTPRoute itself (no Service backend)");
   });

@@ -114,6 +114,17 @@ describe("workload-health-probes", () => {
     assert.equal(f.filter((x) => x.message.includes("container 'admin'")).length, 2);
   });
 
+  it("accepts any probe handler on a non-HTTP image (PgBouncer), but still requires the probes", () => {
+    const probed = mutate(mutate(pgbouncer(), `${C0}.livenessProbe`, { tcpSocket: { port: 6432 } }), `${C0}.readinessProbe`, { tcpSocket: { port: 6432 } });
+    expectOne(run(workloadHealthProbes, [mutate(probed, `${C0}.livenessProbe`, undefined)]), { policy: "workload-health-probes", name: "registration-pgbouncer" }, "has no livenessProbe", "tcpSocket on the container's port");
+    expectClean(run(workloadHealthProbes, [probed]));
+    const strict = run(workloadHealthProbes, [probed], { "workload-health-probes": { nonHttpImages: ["cloud-sql-proxy"] } });
+    assert.deepEqual(
+      strict.map((f) => f.message.includes("is not an HTTP check") && f.message.includes("uses tcpSocket")),
+      [true, true],
+    );
+  });
+
   it("honours configured paths", () => {
     const f = run(workloadHealthProbes, [deployment()], { [P]: { livenessPath: "/livez" } });
     expectOne(f, { policy: P }, "does not check /livez", '"/health/live"');
@@ -256,6 +267,10 @@ describe("workload-autoscaling", () => {
     expectClean(run(workloadAutoscaling, [d, v1]));
     expectClean(run(workloadAutoscaling, [d, mutate(v1, "spec.targetCPUUtilizationPercentage", undefined)]));
     expectOne(run(workloadAutoscaling, [d, mutate(v1, "spec.targetCPUUtilizationPercentage", 95)]), { policy: P }, "95 %");
+  });
+
+  it("is undecided for a workload whose name is unknown at preview and that no HPA names", () => {
+    expectOne(run(workloadAutoscaling, [mutate(d, "metadata.name", UNKNOWN)]), { policy: P, kind: "undecided" }, "its name or namespace");
   });
 
   it("matches Rollouts and StatefulSets by kind", () => {

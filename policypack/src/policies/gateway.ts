@@ -99,13 +99,13 @@ function routeSets(stack: StackView, kongClasses: readonly string[]): RouteSet[]
       }
     }
     const own = pluginNames(r.annotations()[PLUGINS_ANNOTATION]);
-    const backends: { name: string; filters: string[] }[] = [];
+    const backends: { name: string; ns: string; filters: string[] }[] = [];
     if (r.type === T.ingress) {
       const names = [
         asString(r.value("spec.defaultBackend.service.name")),
         ...asArray(r.value("spec.rules")).flatMap((rule) => asArray(valueAt(rule, "http.paths")).map((p) => asString(valueAt(p, "backend.service.name")))),
       ];
-      for (const n of names) if (n !== undefined) backends.push({ name: n, filters: [] });
+      for (const n of names) if (n !== undefined) backends.push({ name: n, ns, filters: [] });
     } else {
       for (const rule of asArray(r.value("spec.rules"))) {
         const filters = asArray(valueAt(rule, "filters"))
@@ -115,7 +115,7 @@ function routeSets(stack: StackView, kongClasses: readonly string[]): RouteSet[]
         for (const b of asArray(valueAt(rule, "backendRefs"))) {
           const kind = asString(valueAt(b, "kind")) ?? "Service";
           const n = asString(valueAt(b, "name"));
-          if (kind === "Service" && n !== undefined) backends.push({ name: n, filters });
+          if (kind === "Service" && n !== undefined) backends.push({ name: n, ns: asString(valueAt(b, "namespace")) ?? ns, filters });
         }
       }
     }
@@ -123,13 +123,16 @@ function routeSets(stack: StackView, kongClasses: readonly string[]): RouteSet[]
     let pending: string | undefined;
     const seen = new Set<string>();
     for (const b of backends.length > 0 ? backends : [undefined]) {
-      const key = b ? `${b.name}|${b.filters.join(",")}` : "";
+      const key = b ? `${b.ns}/${b.name}|${b.filters.join(",")}` : "";
       if (seen.has(key)) continue;
       seen.add(key);
-      const svc = b ? kong.service(ns, b.name) : undefined;
+      const svc = b ? kong.service(b.ns, b.name) : undefined;
       if (svc?.unknown("metadata.annotations")) pending ??= `the annotations of ${svc.display()}`;
-      const refs = [...own, ...(b?.filters ?? []), ...pluginNames(svc?.annotations()[PLUGINS_ANNOTATION])];
-      const plugins = [...new Set(refs)].map((ref) => kong.resolve(ns, ref)).concat(kong.globals);
+      // Plugins named on the route resolve in the route's namespace, those on a Service in the Service's.
+      const refs = [...own, ...(b?.filters ?? [])].map((ref) => ({ ref, ns }));
+      for (const ref of pluginNames(svc?.annotations()[PLUGINS_ANNOTATION])) refs.push({ ref, ns: b?.ns ?? ns });
+      const uniq = new Map(refs.map((x) => [`${x.ns}/${x.ref}`, x]));
+      const plugins = [...uniq.values()].map((x) => kong.resolve(x.ns, x.ref)).concat(kong.globals);
       routes.push({ label: b ? `backend Service ${show(b.name)}` : `the ${r.type === T.ingress ? "Ingress" : "HTTPRoute"} itself (no Service backend)`, plugins });
     }
     out.push(pending ? { subject: r, service, unknown: pending, routes: [] } : { subject: r, service, routes });

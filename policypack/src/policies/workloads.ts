@@ -56,6 +56,11 @@ const pathSchema = z.string().regex(/^\/\S*$/, { message: 'must be an HTTP path 
 export const probeSettings = z.strictObject({
   livenessPath: pathSchema.default("/health/live"),
   readinessPath: pathSchema.default("/health/ready"),
+  /**
+   * Images (substring match) that serve no HTTP (connection poolers, proxies): their probes must
+   * exist, but may be tcpSocket/exec/grpc checks on any path.
+   */
+  nonHttpImages: z.array(z.string().min(1)).default(["pgbouncer", "cloud-sql-proxy", "cloudsql-proxy"]),
 });
 
 type ProbeSettings = z.infer<typeof probeSettings>;
@@ -66,7 +71,7 @@ function stripQuery(p: string): string {
 }
 
 /** Checks one probe of one container against the accepted paths. */
-function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonly string[], report: Reporter): void {
+function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonly string[], report: Reporter, anyHandler = false): void {
   const r = w.r;
   const l = containerGet(c, probe);
   const where = `${c.path}.${probe}`;
@@ -74,10 +79,16 @@ function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonl
   const want = paths.join(" or ");
   if (l.kind === "absent") {
     report({
-      message: violation(r.display(), `${c.label} has no ${probe}`, `${where} not set`, `add ${probe}.httpGet.path: ${show(paths[0])} (port: the container's port)`),
+      message: violation(
+        r.display(),
+        `${c.label} has no ${probe}`,
+        `${where} not set`,
+        anyHandler ? `add a ${probe} (tcpSocket on the container's port, or exec)` : `add ${probe}.httpGet.path: ${show(paths[0])} (port: the container's port)`,
+      ),
     });
     return;
   }
+  if (anyHandler) return;
   const pathL = containerGet(c, `${probe}.httpGet.path`);
   if (pathL.kind === "unknown") return undecided(report, r, `'${where}.httpGet.path'`);
   if (containerGet(c, `${probe}.httpGet`).kind === "absent") {
@@ -85,7 +96,7 @@ function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonl
     report({
       message: violation(
         r.display(),
-        `${c.label}'s ${probe} is not an HTTP check on ${want}`,
+        `${c.label}: its ${probe} is not an HTTP check on ${want}`,
         `${where} ${other ? `uses ${other}` : "has no handler"}`,
         `use ${probe}.httpGet.path: ${show(paths[0])}`,
       ),
@@ -97,7 +108,7 @@ function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonl
     report({
       message: violation(
         r.display(),
-        `${c.label}'s ${probe} does not check ${want}`,
+        `${c.label}: its ${probe} does not check ${want}`,
         `${where}.httpGet.path ${show(got)}`,
         `set ${probe}.httpGet.path: ${show(paths[0])}`,
       ),
@@ -114,12 +125,14 @@ export const workloadHealthProbes = resourceRule({
     if (!w) return;
     for (const c of containersOf(w, report, { init: false })) {
       if (!c.serving) continue; // sidecars and workers without ports serve no traffic
+      const image = asString(valueAt(c.raw, "image"));
+      const nonHttp = image !== undefined && s.nonHttpImages.some((p) => image.includes(p));
       if (w.platform === "kubernetes") {
-        checkProbe(w, c, "livenessProbe", [s.livenessPath], report);
-        checkProbe(w, c, "readinessProbe", [s.readinessPath], report);
+        checkProbe(w, c, "livenessProbe", [s.livenessPath], report, nonHttp);
+        checkProbe(w, c, "readinessProbe", [s.readinessPath], report, nonHttp);
       } else {
-        checkProbe(w, c, "livenessProbe", [s.livenessPath], report);
-        checkProbe(w, c, "startupProbe", [s.readinessPath, s.livenessPath], report);
+        checkProbe(w, c, "livenessProbe", [s.livenessPath], report, nonHttp);
+        checkProbe(w, c, "startupProbe", [s.readinessPath, s.livenessPath], report, nonHttp);
       }
     }
   },
@@ -200,7 +213,7 @@ export const workloadResourceLimits = resourceRule({
           report({
             message: violation(
               r.display(),
-              `${c.label}'s ${res} limit is above the pack's maximum ${maxText[res]}`,
+              `${c.label}: its ${res} limit is above the pack's maximum ${maxText[res]}`,
               `resources.limits.${res} ${show(valueAt(c.raw, `resources.limits.${res}`))} (${formatQuantity(limit, res)})`,
               `lower resources.limits.${res} to at most ${maxText[res]}, or scale out instead`,
             ),
@@ -210,7 +223,7 @@ export const workloadResourceLimits = resourceRule({
           report({
             message: violation(
               r.display(),
-              `${c.label}'s ${res} request is above its limit`,
+              `${c.label}: its ${res} request is above its limit`,
               `requests.${res} ${show(valueAt(c.raw, `resources.requests.${res}`))} > limits.${res} ${show(valueAt(c.raw, `resources.limits.${res}`))}`,
               `set resources.requests.${res} at most resources.limits.${res}`,
             ),
@@ -348,6 +361,10 @@ export const workloadAutoscaling = stackRule({
       if (hpas.length === 0) {
         if ((unsettled.get(ns) ?? unsettled.get("*")) !== undefined) {
           undecided(report, w, "the scaleTargetRef of an HorizontalPodAutoscaler in its namespace", service);
+          continue;
+        }
+        if (w.unknown("metadata.name") || w.unknown("metadata.namespace")) {
+          undecided(report, w, "its name or namespace (which an HPA's scaleTargetRef must match)", service);
           continue;
         }
         const elsewhere = (byName.get(`${kind}/${w.k8sName()}`) ?? []).filter((h) => h.namespace() !== ns);
@@ -716,7 +733,7 @@ export const workloadImageProvenance = resourceRule({
       report({
         message: violation(
           r.display(),
-          `${c.label}'s image is not from the approved registry pinned by digest: ${problems.join("; ")}`,
+          `${c.label}: its image is not from the approved registry pinned by digest: ${problems.join("; ")}`,
           `${c.path}.image ${show(image)}`,
           `push the image to ${s.approvedRegistries[0]}<project>/<repository>/ and reference it as <image>@sha256:<digest>`,
         ),
@@ -764,16 +781,19 @@ export const workloadTelemetry = resourceRule({
         (attrs?.source === "literal" && /(?:^|,)\s*service\.name\s*=\s*[^,\s]/.test(attrs.value as string)) ||
         (attrs !== undefined && attrs.source !== "literal" && attrs.source !== "none");
       const endpointOk = envSet(byName.get("OTEL_EXPORTER_OTLP_ENDPOINT")) || envSet(byName.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
-      const problems: string[] = [];
-      if (!nameOk) problems.push("no service name (OTEL_SERVICE_NAME, or service.name in OTEL_RESOURCE_ATTRIBUTES)");
-      if (!endpointOk) problems.push("no exporter endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)");
+      /** Missing settings (may come from an envFrom ConfigMap) and settings that switch tracing off. */
+      const missing: string[] = [];
+      const off: string[] = [];
+      if (!nameOk) missing.push("no service name (OTEL_SERVICE_NAME, or service.name in OTEL_RESOURCE_ATTRIBUTES)");
+      if (!endpointOk) missing.push("no exporter endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)");
       const disabled = byName.get("OTEL_SDK_DISABLED");
-      if (disabled?.source === "literal" && /^true$/i.test((disabled.value as string).trim())) problems.push("OTEL_SDK_DISABLED=true");
+      if (disabled?.source === "literal" && /^true$/i.test((disabled.value as string).trim())) off.push("OTEL_SDK_DISABLED=true");
       const exporter = byName.get("OTEL_TRACES_EXPORTER");
-      if (exporter?.source === "literal" && (exporter.value as string).trim().toLowerCase() === "none") problems.push('OTEL_TRACES_EXPORTER="none"');
+      if (exporter?.source === "literal" && (exporter.value as string).trim().toLowerCase() === "none") off.push('OTEL_TRACES_EXPORTER="none"');
+      const problems = [...missing, ...off];
       if (problems.length === 0) continue;
       const from = w.envFrom(c).list.filter((f) => f.kind !== "secret");
-      if (from.length > 0 && !problems.some((p) => p.includes("="))) {
+      if (from.length > 0 && off.length === 0) {
         report({
           undecided: true,
           message: `${r.display()}: ${c.label} has ${problems.join(" and ")} in env, but loads env from ${from.map((f) => `${f.kind} ${show(f.name)}`).join(", ")}, which a per-resource check cannot read, so this gate is not decided for it. Fix: set the OTEL_* variables in the container's env.`,
