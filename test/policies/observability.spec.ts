@@ -143,6 +143,16 @@ describe("service-slos", () => {
     expectClean(run(serviceSlos, [slo("x"), regulatedBucket()]));
   });
 
+  it("names the component that declares the service, else its api workload", () => {
+    const comp = res("acme:stack:Service", "billing", { labels: { service: "billing" } });
+    const child = { ...deployment("billing", "billing-pgbouncer"), parent: comp.urn };
+    expectOne(run(serviceSlos, [comp, child]), { policy: P, name: "billing" }, "service 'billing'");
+    const pooler = deployment("billing", "billing-pgbouncer", {}, { "app.kubernetes.io/component": "pgbouncer" });
+    const api = deployment("billing", "billing-api", {}, { "app.kubernetes.io/component": "api" });
+    expectOne(run(serviceSlos, [pooler, api]), { policy: P, name: "billing-api" }, "service 'billing'");
+    expectOne(run(serviceSlos, [pooler]), { policy: P, name: "billing-pgbouncer" }, "service 'billing'");
+  });
+
   it("reports each of many services once, in one pass", () => {
     const stack: ResourceInput[] = [];
     for (let i = 0; i < 300; i++) stack.push(deployment(`svc${i}`), slo(`svc${i}`));

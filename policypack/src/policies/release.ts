@@ -66,7 +66,11 @@ const SERVICE_DECLARING_TYPES: readonly string[] = [...WORKLOAD_TYPES, T.deployP
 
 export interface ServiceEntry {
   readonly name: string;
-  /** The resource findings about the service name: its first workload, else its first pipeline. */
+  /**
+   * The resource findings about the service name: the component that declares the service (the
+   * topmost labelled ancestor of its first workload), else its "api" workload, else its first
+   * workload, else its first pipeline.
+   */
   readonly anchor: ResourceView;
   /** Serving workloads (Deployments, StatefulSets, Argo Rollouts, Cloud Run services). */
   readonly workloads: readonly ResourceView[];
@@ -93,10 +97,29 @@ export function stackServices(stack: StackView): ReadonlyMap<string, ServiceEntr
   const out = new Map<string, ServiceEntry>();
   for (const name of [...building.keys()].sort()) {
     const e = building.get(name) as { workloads: ResourceView[]; pipelines: ResourceView[] };
-    out.set(name, { name, anchor: (e.workloads[0] ?? e.pipelines[0]) as ResourceView, ...e });
+    out.set(name, { name, anchor: anchorOf(stack, name, e.workloads, e.pipelines), ...e });
   }
   serviceCache.set(stack, out);
   return out;
+}
+
+const API_COMPONENT = new Set(["api", "server", "web"]);
+
+function anchorOf(stack: StackView, service: string, workloads: readonly ResourceView[], pipelines: readonly ResourceView[]): ResourceView {
+  const first = workloads[0];
+  if (!first) return pipelines[0] as ResourceView;
+  let root: ResourceView | undefined;
+  let cur = stack.byUrn(first.parentUrn() ?? "");
+  for (let depth = 0; cur && depth < 64; depth++) {
+    if (cur.ownService() === service) root = cur;
+    cur = stack.byUrn(cur.parentUrn() ?? "");
+  }
+  if (root) return root;
+  const api = workloads.find((w) => {
+    const l = w.labels();
+    return API_COMPONENT.has(l["app.kubernetes.io/component"] ?? l["component"] ?? "");
+  });
+  return api ?? first;
 }
 
 /** "'a', 'b' and 2 more" for messages. */
