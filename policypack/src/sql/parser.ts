@@ -15,8 +15,10 @@ export interface Statement {
   readonly node: Node;
   /** 1-based line of the statement's first token. */
   readonly line: number;
-  /** The statement's text as written (for messages), whitespace collapsed. */
+  /** The statement's text, whitespace collapsed (for messages). */
   readonly text: string;
+  /** The statement's text exactly as written (to run it on a database). */
+  readonly source: string;
 }
 
 export interface ParseError {
@@ -199,11 +201,8 @@ function parseUncached(p: PgQuery, text: string): Parsed {
     if (!raw.stmt) continue;
     const loc = raw.stmt_location ?? 0;
     const len = raw.stmt_len ?? bytes.length - loc;
-    statements.push({
-      node: raw.stmt,
-      line: lineOfByte(starts, loc),
-      text: collapse(bytes.subarray(loc, loc + len).toString("utf8")),
-    });
+    const source = bytes.subarray(loc, loc + len).toString("utf8");
+    statements.push({ node: raw.stmt, line: lineOfByte(starts, loc), text: collapse(source), source });
   }
   return { ok: true, statements, comments, lineAt: (offset) => lineOfByte(starts, offset) };
 }
