@@ -83,10 +83,21 @@ function severityOf(policy: string, raw: string | number | undefined): Severity 
 }
 
 const UNDECIDED_PREFIX = /^can't run policy '[^']*' from policy pack '[^']*' during preview: /;
+/** The engine's undecidedMessage() and internalError() texts (policypack/src/engine). */
+const UNDECIDED_TEXT = / is unknown until apply, so this gate cannot be decided at preview;/;
+const ERROR_TEXT = / could not evaluate .*the gate is not decided/;
+
+function kindOf(message: string): FindingKind {
+  if (message.startsWith("invalid pack config at ")) return "config";
+  if (ERROR_TEXT.test(message)) return "error";
+  if (UNDECIDED_TEXT.test(message)) return "undecided";
+  return "violation";
+}
 
 /**
- * A pack diagnostic as findings. The SDK folds a policy's undecided and internal-error reports into
- * one advisory "can't run ... during preview: a | b" diagnostic; they are split back here.
+ * A pack diagnostic as findings. The pack reports undecided and internal-error findings as advisory
+ * diagnostics with their own message; an older SDK path folds them into one advisory "can't run
+ * ... during preview: a | b" diagnostic, which is split back here.
  */
 export function findingsFromDiagnostic(d: {
   policy: string;
@@ -94,7 +105,11 @@ export function findingsFromDiagnostic(d: {
   message: string;
   urn?: string;
   severity?: string | number;
+  /** The policy's description, which the SDK puts before the message ("<description>\n<message>"). */
+  description?: string;
 }): Finding[] {
+  const description = d.description || gateByName(d.policy)?.proves;
+  const message = description && d.message.startsWith(`${description}\n`) ? d.message.slice(description.length + 1) : d.message;
   const base = {
     policy: d.policy,
     severity: severityOf(d.policy, d.severity),
@@ -102,19 +117,14 @@ export function findingsFromDiagnostic(d: {
     name: d.urn ? nameFromUrn(d.urn) : undefined,
     type: d.urn ? typeFromUrn(d.urn) : undefined,
   };
-  if (UNDECIDED_PREFIX.test(d.message)) {
-    return d.message
+  if (UNDECIDED_PREFIX.test(message)) {
+    return message
       .replace(UNDECIDED_PREFIX, "")
       .split(" | ")
-      .map((m) => ({
-        ...base,
-        kind: (/ could not evaluate .*the gate is not decided/.test(m) ? "error" : "undecided") as FindingKind,
-        level: "advisory" as const,
-        message: m,
-      }));
+      .map((m) => ({ ...base, kind: kindOf(m) === "error" ? "error" : "undecided", level: "advisory" as const, message: m }));
   }
-  const kind: FindingKind = d.message.startsWith("invalid pack config at ") ? "config" : "violation";
-  return [{ ...base, kind, level: d.level, message: d.message }];
+  const kind = kindOf(message);
+  return [{ ...base, kind, level: kind === "undecided" || kind === "error" ? "advisory" : d.level, message }];
 }
 
 /** Parses an event log. Throws InputError naming the line on bad input. */

@@ -83,7 +83,10 @@ export async function evaluateLocal(
   await initRules(rules);
   const prepared = prepareAll(rules, config, opts.today);
   const stack = new TracingStackView(stackInputs, opts.facts);
-  const views = analyze.map((a) => new ResourceView(a, opts.facts));
+  // Analyze carries no dependencies and no parent field (only options.parent): nor do these views.
+  const views = analyze.map(
+    (a) => new ResourceView({ type: a.type, urn: a.urn, name: a.name, props: a.props, provider: a.provider, opts: a.opts }, opts.facts),
+  );
   const findings: Finding[] = [];
   const checked = new Map<string, Checked>();
   const evaluated: string[] = [];
@@ -98,7 +101,9 @@ export async function evaluateLocal(
         if (!types.has(v.type)) continue;
         const ref = refOf(stack, v);
         refs.push(ref);
-        findings.push(...runResource(p, v, ref.service));
+        // As in the pack: waivers match the resource's own service label; the report then
+        // attributes the finding to the service the resource belongs to (labels inherited from parents).
+        for (const f of runResource(p, v)) findings.push(ref.service && f.service === undefined ? { ...f, service: ref.service } : f);
       }
       checked.set(p.gate.name, refs);
     } else {

@@ -1,0 +1,388 @@
+/**
+ * `readiness check`: runs a Pulumi program offline (under the SDK's mocks, preview mode), then
+ * launches the policy pack exactly as the Pulumi CLI does and drives it over the real Analyzer
+ * gRPC protocol: GetAnalyzerInfo, Configure (every policy, with level and properties, schema
+ * defaults filled like the CLI), Analyze for every custom resource, AnalyzeStack once.
+ *
+ * It prints the violations grouped like `pulumi preview`, writes the audit reports, and exits
+ * 0 (no mandatory violation), 1 (mandatory violations) or 2 (bad input).
+ *
+ * The pack's diagnostics decide the outcome. The same rules also run in-process over the same
+ * resources, for what the protocol does not carry: waived findings (the pack never reports them)
+ * and the evidence behind every ticked line; the two are compared and a difference is reported.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import type { ResourceInput } from "../policypack/src/access/resource";
+import { StackView } from "../policypack/src/access/stack";
+import { isRecord } from "../policypack/src/access/values";
+import type { Rule } from "../policypack/src/engine/rule";
+import type { Finding } from "../policypack/src/engine/run";
+import { RULES } from "../policypack/src/policies";
+import { AnalyzerProcess, type AnalyzerInfoJson, type Diagnostic, type Level, type WireResource } from "./analyzer-client";
+import {
+  configErrorToInput,
+  configInputError,
+  loadPackConfig,
+  packageRoot,
+  parseToday,
+  relativeToCwd,
+  toolVersion,
+} from "./audit";
+import { findingsFromDiagnostic } from "./events";
+import { loadStackConfig, runProgramFile, type CapturedResource, type RunOptions } from "./mock-run";
+import { evaluateLocal } from "./report/evaluation";
+import { render, writeReports, type Format } from "./report/index";
+import { buildReport, type Report } from "./report/model";
+import { InputError } from "./state";
+
+export type ProgramRunner = (modulePath: string, opts: RunOptions) => Promise<readonly CapturedResource[] & { warnings?: readonly string[] }>;
+
+export interface CheckOptions {
+  /** Compiled program module; default: the bundled stack named by Pulumi.yaml's `main`. */
+  readonly program?: string;
+  readonly stack: string;
+  /** Directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the package root). */
+  readonly projectDir?: string;
+  /** Pack config; default policypack/config/production.json. */
+  readonly config?: string;
+  /** Pack directory; default policypack. */
+  readonly pack?: string;
+  /** Where the five reports go ("" = none). */
+  readonly outDir: string;
+  readonly format: Format;
+  readonly today?: string;
+  /** Measure start-up and round trips (Analyze calls are then sequential). */
+  readonly timings?: boolean;
+  readonly concurrency?: number;
+  readonly cwd?: string;
+  readonly rules?: readonly Rule[];
+  readonly runner?: ProgramRunner;
+  /** Progress and notes (default process.stderr). */
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface Timings {
+  readonly programMs: number;
+  readonly packStartMs: number;
+  readonly infoMs: number;
+  readonly configureMs: number;
+  readonly analyzeCalls: number;
+  readonly analyzeMeanMs: number;
+  readonly analyzeP50Ms: number;
+  readonly analyzeP95Ms: number;
+  readonly analyzeMaxMs: number;
+  readonly analyzeStackMs: number;
+  readonly totalMs: number;
+}
+
+export interface CheckResult {
+  readonly report: Report;
+  readonly output: string;
+  readonly exitCode: 0 | 1;
+  readonly reports: readonly string[];
+  readonly timings: Timings;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Findings of the in-process evaluation that the pack did not report, and vice versa. */
+  readonly mismatch: readonly string[];
+}
+
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** The compiled module of the program named by Pulumi.yaml (`main`: a .ts file or directory → build/…js). */
+export function defaultProgram(projectDir: string): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  let main = "stacks/index.ts";
+  if (fs.existsSync(file)) {
+    const doc = yaml.load(fs.readFileSync(file, "utf8"));
+    if (isRecord(doc) && typeof doc["main"] === "string" && doc["main"] !== "") main = doc["main"];
+  }
+  const abs = path.resolve(projectDir, main);
+  if (main.endsWith(".js")) return abs;
+  const rel = path.relative(projectDir, main.endsWith(".ts") ? abs.slice(0, -3) : path.join(abs, "index"));
+  return path.join(projectDir, "build", `${rel}.js`);
+}
+
+/** The source file a compiled module came from (build/x.js → x.ts), for report locations. */
+export function sourceOf(modulePath: string, projectDir: string): string {
+  const rel = path.relative(projectDir, modulePath);
+  if (rel.startsWith(`build${path.sep}`) && rel.endsWith(".js")) {
+    const ts = path.join(projectDir, rel.slice("build/".length, -3) + ".ts");
+    if (fs.existsSync(ts)) return ts;
+  }
+  return modulePath;
+}
+
+function projectName(projectDir: string): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  if (!fs.existsSync(file)) return "project";
+  const doc = yaml.load(fs.readFileSync(file, "utf8"));
+  return isRecord(doc) && typeof doc["name"] === "string" ? doc["name"] : "project";
+}
+
+/** Stack config as the CLI passes it to the pack (PULUMI_CONFIG), when the project has the stack file. */
+function stackConfig(projectDir: string, stack: string): Record<string, string> {
+  if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml")) || !fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) return {};
+  try {
+    return loadStackConfig(projectDir, stack);
+  } catch (e) {
+    throw new InputError(`${path.join(projectDir, `Pulumi.${stack}.yaml`)}: cannot read the stack config (${(e as Error).message}).`);
+  }
+}
+
+type ConfigEntry = { enforcementLevel?: Level; [k: string]: unknown };
+
+/**
+ * The Configure request the Pulumi CLI sends: every policy of the pack, its level (file entry,
+ * else `all`, else the policy's own) and properties, with the config schema's defaults filled in.
+ */
+export function configureRequest(info: AnalyzerInfoJson, file: Readonly<Record<string, unknown>>): Record<string, ConfigEntry> {
+  const out: Record<string, ConfigEntry> = {};
+  const all = typeof file["all"] === "string" ? (file["all"] as Level) : undefined;
+  for (const p of info.policies) {
+    const raw = file[p.name];
+    const entry: Record<string, unknown> = typeof raw === "string" ? { enforcementLevel: raw } : isRecord(raw) ? { ...raw } : {};
+    const props: Record<string, unknown> = {};
+    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+      if (isRecord(schema) && "default" in schema) props[k] = schema["default"];
+    }
+    const { enforcementLevel, ...given } = entry;
+    const level = (typeof enforcementLevel === "string" ? enforcementLevel : undefined) ?? all ?? p.enforcementLevel;
+    out[p.name] = { ...props, ...given, enforcementLevel: level as Level };
+  }
+  return out;
+}
+
+function analyzeWire(r: CapturedResource): WireResource {
+  const w: WireResource = { type: r.type, urn: r.urn, name: r.name, properties: r.inputs, protect: r.protect };
+  if (r.provider) w.provider = { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, properties: r.provider.props };
+  if (r.parent) w.parent = r.parent;
+  return w;
+}
+
+function stackWire(r: CapturedResource): WireResource {
+  return { ...analyzeWire(r), properties: r.outputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies };
+}
+
+function input(r: CapturedResource, props: Record<string, unknown>): ResourceInput {
+  return {
+    type: r.type,
+    urn: r.urn,
+    name: r.name,
+    props,
+    provider: r.provider ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: r.provider.props } : undefined,
+    opts: { protect: r.protect, parent: r.parent },
+    parent: r.parent,
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+  };
+}
+
+/** Multiset difference of findings by policy, level and message (URNs of stack-level diagnostics differ by design). */
+export function compareFindings(wire: readonly Finding[], local: readonly Finding[]): string[] {
+  const key = (f: Finding) => `${f.policy} [${f.kind === "undecided" || f.kind === "error" ? "advisory" : f.level}] ${f.message}`;
+  const counts = new Map<string, number>();
+  for (const f of wire) counts.set(key(f), (counts.get(key(f)) ?? 0) + 1);
+  for (const f of local) counts.set(key(f), (counts.get(key(f)) ?? 0) - 1);
+  const out: string[] = [];
+  for (const [k, n] of [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n > 0) out.push(`reported by the pack only: ${k}`);
+    if (n < 0) out.push(`found in-process only: ${k}`);
+  }
+  return out;
+}
+
+class Progress {
+  private last = 0;
+  constructor(
+    private readonly out: (NodeJS.WritableStream & { isTTY?: boolean }) | undefined,
+    private readonly total: number,
+  ) {}
+
+  get enabled(): boolean {
+    return !!this.out && (this.out.isTTY === true || this.total > 1000);
+  }
+
+  tick(done: number): void {
+    if (!this.enabled || !this.out) return;
+    const tty = this.out.isTTY === true;
+    const step = tty ? Math.max(1, Math.floor(this.total / 100)) : Math.max(1, Math.floor(this.total / 10));
+    if (done !== this.total && done - this.last < step) return;
+    this.last = done;
+    const line = `Analyzing resources: ${done}/${this.total}`;
+    this.out.write(tty ? `\r${line}${done === this.total ? "\n" : ""}` : `${line}\n`);
+  }
+}
+
+/** Runs the check; throws InputError on bad input. */
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+  const t0 = process.hrtime.bigint();
+  const cwd = opts.cwd ?? process.cwd();
+  const root = packageRoot();
+  const projectDir = path.resolve(cwd, opts.projectDir ?? root);
+  const configFile = path.resolve(cwd, opts.config ?? path.join(root, "policypack", "config", "production.json"));
+  const packDir = path.resolve(cwd, opts.pack ?? path.join(root, "policypack"));
+  const program = path.resolve(cwd, opts.program ?? defaultProgram(projectDir));
+  const stderr = opts.stderr ?? process.stderr;
+  const { today, date } = parseToday(opts.today);
+  const packConfig = loadPackConfig(configFile);
+  if (!fs.existsSync(program)) {
+    throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
+  }
+  if (!fs.existsSync(path.join(packDir, "package.json")) || !fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
+    throw new InputError(`${relativeToCwd(packDir, cwd)}: not a policy pack directory (needs PulumiPolicy.yaml and package.json).`);
+  }
+  const config = stackConfig(projectDir, opts.stack);
+  const project = projectName(projectDir);
+
+  // 1. The program, offline.
+  const tProgram = process.hrtime.bigint();
+  const runner: ProgramRunner = opts.runner ?? runProgramFile;
+  let captured: readonly CapturedResource[] & { warnings?: readonly string[] };
+  try {
+    captured = await runner(program, { project, stack: opts.stack, config });
+  } catch (e) {
+    throw new InputError(`${relativeToCwd(program, cwd)}: the program failed under the Pulumi mocks: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const programMs = ms(tProgram);
+  const facts = typeof config["gcp:region"] === "string" && config["gcp:region"] !== "" ? { gcpRegion: config["gcp:region"] } : {};
+
+  // 2. The same rules in-process (waivers, evidence, and config validation before launching).
+  const custom = captured.filter((r) => r.custom);
+  let local;
+  try {
+    local = await evaluateLocal(
+      opts.rules ?? RULES,
+      custom.map((r) => input(r, r.inputs)),
+      captured.map((r) => input(r, r.outputs)),
+      packConfig,
+      { today, facts },
+    );
+  } catch (e) {
+    configErrorToInput(relativeToCwd(configFile, cwd), e);
+  }
+  const bad = configInputError(relativeToCwd(configFile, cwd), local.findings);
+  if (bad) throw bad;
+
+  // 3. The pack, as the Pulumi CLI runs it.
+  const env: NodeJS.ProcessEnv = {
+    PULUMI_CONFIG: JSON.stringify(config),
+    PULUMI_NODEJS_PROJECT: project,
+    PULUMI_NODEJS_STACK: opts.stack,
+    PULUMI_NODEJS_ORGANIZATION: "organization",
+    PULUMI_NODEJS_DRY_RUN: "true",
+  };
+  const tStart = process.hrtime.bigint();
+  const pack = await AnalyzerProcess.launch(packDir, { env });
+  const packStartMs = ms(tStart);
+  const diagnostics: Diagnostic[] = [];
+  const latencies: number[] = [];
+  let info: AnalyzerInfoJson;
+  let infoMs = 0;
+  let configureMs = 0;
+  let analyzeStackMs = 0;
+  try {
+    let t = process.hrtime.bigint();
+    info = await pack.getAnalyzerInfo();
+    infoMs = ms(t);
+    t = process.hrtime.bigint();
+    try {
+      await pack.configure(configureRequest(info, packConfig));
+    } catch (e) {
+      throw new InputError(`${relativeToCwd(configFile, cwd)}: the pack rejected the config: ${(e as Error).message.replace(/^\d+ [A-Z_]+: /, "")}`);
+    }
+    configureMs = ms(t);
+
+    const progress = new Progress(stderr, custom.length);
+    const concurrency = opts.timings ? 1 : Math.max(1, opts.concurrency ?? 8);
+    let next = 0;
+    let done = 0;
+    const results: Diagnostic[][] = new Array(custom.length);
+    const worker = async (): Promise<void> => {
+      while (next < custom.length) {
+        const i = next++;
+        const tc = process.hrtime.bigint();
+        results[i] = await pack.analyze(analyzeWire(custom[i] as CapturedResource));
+        latencies.push(ms(tc));
+        progress.tick(++done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, custom.length)) }, worker));
+    for (const r of results) if (r) diagnostics.push(...r);
+    t = process.hrtime.bigint();
+    diagnostics.push(...(await pack.analyzeStack(captured.map(stackWire))));
+    analyzeStackMs = ms(t);
+  } finally {
+    await pack.close();
+  }
+
+  // 4. Findings from the wire, attributed to services like the in-process ones.
+  const view = new StackView(
+    captured.map((r) => input(r, r.outputs)),
+    facts,
+  );
+  const wireFindings: Finding[] = diagnostics
+    .filter((d) => d.enforcementLevel !== "disabled")
+    .flatMap((d) =>
+      findingsFromDiagnostic({
+        policy: d.policyName,
+        level: d.enforcementLevel === "advisory" ? "advisory" : "mandatory",
+        message: d.message,
+        urn: d.urn,
+        severity: d.severity,
+        description: d.description,
+      }),
+    )
+    .map((f) => {
+      const r = f.urn ? view.byUrn(f.urn) : undefined;
+      const s = r ? view.serviceOf(r) : undefined;
+      return s ? { ...f, service: s } : f;
+    });
+  const localReportable = local.findings.filter((f) => f.kind !== "waived");
+  const mismatch = compareFindings(wireFindings, localReportable);
+  const notes = [...(captured.warnings ?? [])];
+  if (mismatch.length > 0) {
+    notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
+  }
+
+  const report = buildReport({
+    source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir), cwd), project, stack: opts.stack },
+    pack: { name: info.name, version: info.version },
+    toolVersion: toolVersion(),
+    date,
+    resources: captured.length,
+    findings: [...wireFindings, ...local.findings.filter((f) => f.kind === "waived")],
+    evaluated: local.evaluated.filter((n) => info.policies.some((p) => p.name === n)),
+    checked: local.checked,
+    notes,
+  });
+  const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];
+  const output = render(report, opts.format, { packLocation: `local: ${relativeToCwd(packDir, cwd)}` });
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const timings: Timings = {
+    programMs: round(programMs),
+    packStartMs: round(packStartMs),
+    infoMs: round(infoMs),
+    configureMs: round(configureMs),
+    analyzeCalls: latencies.length,
+    analyzeMeanMs: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+    analyzeP50Ms: round(quantile(sorted, 0.5)),
+    analyzeP95Ms: round(quantile(sorted, 0.95)),
+    analyzeMaxMs: round(sorted[sorted.length - 1] ?? 0),
+    analyzeStackMs: round(analyzeStackMs),
+    totalMs: round(ms(t0)),
+  };
+  return { report, output, exitCode: report.summary.result === "fail" ? 1 : 0, reports, timings, diagnostics, mismatch };
+}
