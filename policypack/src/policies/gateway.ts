@@ -158,7 +158,8 @@ function find(route: Route, accept: (p: Plugin) => boolean | "unknown"): { hit?:
 
 function missingRefs(route: Route): string {
   const missing = route.plugins.filter((p) => !p.r).map((p) => show(p.ref));
-  return missing.length > 0 ? `; names ${missing.join(", ")}, which is not a KongPlugin/KongClusterPlugin of the stack` : "";
+  if (missing.length === 0) return "";
+  return `; names ${missing.join(", ")}, which ${missing.length > 1 ? "are not KongPlugins/KongClusterPlugins" : "is not a KongPlugin/KongClusterPlugin"} of the stack`;
 }
 
 function describe(route: Route): string {
@@ -258,7 +259,7 @@ export const gatewayJwtAuth = stackRule({
           service: set.service,
           message: violation(
             set.subject.display(),
-            `service '${set.service}' routes are not all behind Kong JWT authentication and a ${s.tenantHeader} check`,
+            `service '${set.service}' routes are not all behind Kong JWT authentication and a tenant-header check on ${s.tenantHeader}`,
             bad.join("; "),
             `create KongPlugins of type ${s.authPlugins[0]} and ${s.tenantCheckPlugins[0]} (config.parameter_schema: [{name: "${s.tenantHeader}", in: "header", required: true, schema: "{\\"type\\":\\"string\\"}"}]) and name them in the ${PLUGINS_ANNOTATION} annotation of the Ingress`,
           ),
