@@ -86,6 +86,7 @@ describe("gateway-jwt-auth", () => {
     const [ing, ...rest] = gateway();
     expectOne(run(gatewayJwtAuth, [plugins(ing as ResourceInput, "registration-tenant,typo-jwt"), ...rest]), { policy: J }, 'names "typo-jwt", which is not a KongPlugin');
     expectOne(run(gatewayJwtAuth, [plugins(ing as ResourceInput, undefined), ...rest]), { policy: J }, "plugins none");
+    expectOne(run(gatewayJwtAuth, [plugins(ing as ResourceInput, "a-jwt, b-tenant"), ...rest]), { policy: J }, 'names "a-jwt", "b-tenant", which are not KongPlugins');
     const otherNs = mutate(jwtPlugin(), "metadata.namespace", "other");
     expectOne(run(gatewayJwtAuth, [ingress(), k8sService(), otherNs, tenantPlugin()]), { policy: J }, 'names "registration-jwt"');
   });
