@@ -477,3 +477,16 @@ describe("odd input", () => {
     );
   });
 });
+
+describe("published config schemas", () => {
+  it("describe every release and observability setting", () => {
+    const { configSchemaOf } = require("../../policypack/src/engine/schema") as typeof import("../../policypack/src/engine/schema");
+    for (const rule of ALL) {
+      const props = configSchemaOf(rule).properties as Record<string, { description?: string; default?: unknown }>;
+      for (const [k, v] of Object.entries(props)) {
+        assert.ok(v.description && v.description.length > 10, `${rule.gate}.${k} has no description`);
+        if (k !== "waivers") assert.notEqual(v.default, undefined, `${rule.gate}.${k} has no default`);
+      }
+    }
+  });
+});

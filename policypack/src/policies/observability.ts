@@ -106,8 +106,7 @@ function reportMissing(
 // ------------------------------------------------------------------------------- alert-runbooks
 
 export const alertSettings = z.strictObject({
-  /** The fewest notification channels an alert policy must notify. */
-  minChannels: z.number().int().min(1).default(1),
+  minChannels: z.number().int().min(1).default(1).describe("The fewest notification channels an alert policy must notify."),
 });
 
 const HTTPS_LINK = /https:\/\/[^\s<>()"'\]]+/i;
@@ -230,10 +229,8 @@ export const serviceDashboards = stackRule({
 // -------------------------------------------------------------------------------- uptime-checks
 
 export const uptimeSettings = z.strictObject({
-  /** The longest time between two checks. */
-  maxPeriod: durationSchema.default("60s"),
-  /** The fewest checker regions (selectedRegions; unset means all regions). */
-  minRegions: z.number().int().min(1).default(3),
+  maxPeriod: durationSchema.default("60s").describe('The longest time between two checks ("60s").'),
+  minRegions: z.number().int().min(1).default(3).describe("The fewest checker regions (selectedRegions; unset means all regions)."),
 });
 
 /** The uptime check API default when `period` is not set. */
@@ -401,7 +398,6 @@ export const logArchiveSink = stackRule({
 // ----------------------------------------------------------------------------- outbox-lag-alert
 
 export const outboxSettings = z.strictObject({
-  /** A regular expression (case-insensitive) that an alert condition's filter or query must match. */
   metricPattern: z
     .string()
     .refine(
@@ -415,7 +411,8 @@ export const outboxSettings = z.strictObject({
       },
       { message: 'must be a regular expression such as "outbox[_./-]?lag". Fix: escape special characters.' },
     )
-    .default("outbox[_./-]?lag"),
+    .default("outbox[_./-]?lag")
+    .describe("A regular expression (case-insensitive) that an alert condition's filter or query must match."),
 });
 
 export const OUTBOX_LABEL = "outbox";
@@ -500,11 +497,9 @@ export const outboxLagAlert = stackRule({
 export const SEVEN_YEARS = 7 * 365 * 86400;
 
 export const retentionSettings = z.strictObject({
-  /** Bucket names (the `name` input, or the Pulumi name) that hold regulated data, labelled or not. */
-  regulatedBuckets: z.array(z.string().min(1)).default([]),
-  minRetentionSeconds: z.number().int().min(1).max(3_155_759_999).default(SEVEN_YEARS),
-  /** Whether the retention policy must be locked (irreversible; off in staging). */
-  requireLocked: z.boolean().default(true),
+  regulatedBuckets: z.array(z.string().min(1)).default([]).describe("Bucket names (the `name` input, or the Pulumi name) that hold regulated data, labelled or not."),
+  minRetentionSeconds: z.number().int().min(1).max(3_155_759_999).default(SEVEN_YEARS).describe("The shortest retention period, in seconds (7 × 365 days)."),
+  requireLocked: z.boolean().default(true).describe("Whether the retention policy must be locked (irreversible; off in staging)."),
 });
 
 export const DATA_CLASS_LABEL = "data-class";

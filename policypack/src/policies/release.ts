@@ -136,25 +136,23 @@ function lastSegment(s: string): string {
 // ------------------------------------------------------------------------------- canary-release
 
 const progressionSchema = z.strictObject({
-  /** The highest traffic share allowed at each canary step before 100 %, in order: [5] or [10, 50]. */
   steps: z
     .array(z.number().gt(0, { message: "must be above 0 %." }).lt(100, { message: "must be below 100 %: the last step to 100 % is implied." }))
-    .min(1, { message: "must list at least one canary step, e.g. [5]." }),
-  /** The least time each of those steps must run (bake) before traffic moves on. */
-  bake: durationSchema,
+    .min(1, { message: "must list at least one canary step, e.g. [5]." })
+    .describe("The highest traffic share (%) allowed at each canary step before 100 %, in order: [5] or [10, 50]."),
+  bake: durationSchema.describe('The least time each of those steps is held before traffic moves on: "30m", "1h", "1800s".'),
 });
 
 export type Progression = z.infer<typeof progressionSchema>;
 
 export const canarySettings = z.strictObject({
-  /** The progression every service must follow unless `services` overrides it. */
-  progression: progressionSchema.default({ steps: [5], bake: "30m" }),
-  /** Per-service overrides (002: maintenance shifts 10 % → 50 % → 100 % with bakes). */
-  services: z.record(z.string().min(1), progressionSchema).default({ maintenance: { steps: [10, 50], bake: "30m" } }),
-  /** Only Cloud Deploy stages with these targetIds count (empty: any stage of the service's pipelines). */
-  targetIds: z.array(z.string().min(1)).default([]),
-  /** Whether an indefinite pause (manual promotion) counts as a bake. */
-  acceptManualPause: z.boolean().default(false),
+  progression: progressionSchema.default({ steps: [5], bake: "30m" }).describe("The progression every service follows unless `services` overrides it."),
+  services: z
+    .record(z.string().min(1), progressionSchema)
+    .default({ maintenance: { steps: [10, 50], bake: "30m" } })
+    .describe("Per-service progressions, by service name (maintenance: 10 % → 50 % → 100 %). Replaces the default map."),
+  targetIds: z.array(z.string().min(1)).default([]).describe("Only Cloud Deploy stages with these targetIds count (empty: any stage of the service's pipelines)."),
+  acceptManualPause: z.boolean().default(false).describe("Whether an indefinite pause (manual promotion) counts as a bake."),
 });
 
 export type CanarySettings = z.infer<typeof canarySettings>;
@@ -472,8 +470,11 @@ export const canaryRelease = stackRule({
 // ------------------------------------------------------------------ migration-job-before-deploy
 
 export const migrationSettings = z.strictObject({
-  /** Values of the label app.kubernetes.io/component that mark a Job as the service's migrations. */
-  componentValues: z.array(z.string().min(1)).min(1).default(["migrations", "migration"]),
+  componentValues: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(["migrations", "migration"])
+    .describe("Values of the label app.kubernetes.io/component that mark a Job as the service's migrations."),
 });
 
 export const COMPONENT_LABEL = "app.kubernetes.io/component";
