@@ -292,10 +292,12 @@ export async function runProgram(program: () => Promise<unknown> | unknown, opts
 async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOptions): Promise<CapturedRun> {
   const warnings: string[] = [];
   const cwd = process.cwd();
+  const calls = { n: 0 };
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: undefined, state: args.inputs as Record<string, unknown> }),
       call: (args) => {
+        calls.n++;
         if (args.token === "kubernetes:yaml:decode") {
           const text = (args.inputs as { text?: unknown }).text;
           return { result: typeof text === "string" ? yaml.loadAll(text).filter((d) => isRecord(d)) : [] };
@@ -317,6 +319,9 @@ async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOpt
   const raws = new Map<string, Raw>();
   const errors: string[] = [];
   let seq = 0;
+  /** Bumped by every registration and invoke; with `inflight`, tells when the program is quiet. */
+  let activity = 0;
+  let inflight = 0;
   const origRegister = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     const mySeq = seq++;
@@ -342,7 +347,10 @@ async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOpt
       providers,
       version: req.getVersion(),
     };
+    activity++;
+    inflight++;
     return origRegister(req, (err, resp) => {
+      inflight--;
       if (err || !resp) errors.push(`${captured.type} '${captured.name}': ${err instanceof Error ? err.message : String(err)}`);
       else raws.set(resp.getUrn(), { seq: mySeq, req: captured, urn: resp.getUrn() });
       cb(err, resp);
@@ -350,16 +358,34 @@ async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOpt
   };
   const origOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
+    activity++;
     const raw = raws.get(req.getUrn());
     if (raw) raw.outputs = structToJs(req.getOutputs());
     origOutputs(req, cb);
   };
 
   await program();
-  await settings.waitForRPCs();
+  await settle(() => ({ key: `${activity}/${calls.n}`, busy: inflight > 0 }));
   if (errors.length > 0) throw new Error(`resource registration failed:\n  ${errors.join("\n  ")}`);
   if (store.logErrorCount > 0) throw new Error(`the program logged ${store.logErrorCount} error(s) (see stderr)`);
   return build(opts, [...raws.values()].sort((a, b) => a.seq - b.seq), warnings, cwd);
+}
+
+/**
+ * Waits until the program is quiet: the SDK's RPC queue drained and no registration or provider
+ * call started for a few event-loop turns. (Children registered after an invoke, as yaml v1
+ * ConfigGroups do, start after the queue first drains.)
+ */
+async function settle(state: () => { key: string; busy: boolean }): Promise<void> {
+  let last = "";
+  let stable = 0;
+  for (let turns = 0; stable < 3 && turns < 100_000; turns++) {
+    await settings.waitForRPCs();
+    await new Promise((r) => setImmediate(r));
+    const now = state();
+    stable = now.key === last && !now.busy ? stable + 1 : 0;
+    last = now.key;
+  }
 }
 
 function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: string): CapturedRun {

@@ -1,0 +1,5 @@
+/** A program that registers its resources when imported (a classic Pulumi program). */
+import * as pulumi from "@pulumi/pulumi";
+import { Thing } from "./thing";
+
+new Thing("on-import", { stack: pulumi.getStack() });
