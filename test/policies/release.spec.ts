@@ -309,6 +309,16 @@ describe("migration-job-before-deploy", () => {
     assert.equal(f.service, "registration");
   });
 
+  it("does not require a connection pooler to wait for the migrations", () => {
+    const job = migrationJob("billing");
+    const api = deployment("billing", "billing-api", { dependencies: [job.urn] });
+    const byLabel = deployment("billing", "billing-pooler", {}, { [COMPONENT]: "pgbouncer" });
+    const byImage = mutate(deployment("billing", "billing-bouncer"), "spec.template.spec.containers", [{ name: "pgbouncer", image: "bitnami/pgbouncer:1.23" }]);
+    expectClean(run(migrationJobBeforeDeploy, [database("billing"), job, api, byLabel, byImage]));
+    const mixed = mutate(deployment("billing", "billing-worker"), "spec.template.spec.containers", [{ name: "pgbouncer", image: "pgbouncer" }, { name: "app", image: "worker" }]);
+    expectOne(run(migrationJobBeforeDeploy, [database("billing"), job, api, mixed]), { policy: MIGRATION, name: "billing-worker" }, "'billing-worker' without a dependency");
+  });
+
   it("fails a service with a database and no migration Job", () => {
     const f = expectOne(run(migrationJobBeforeDeploy, without(twoServices(), "maintenance-migrate")), { policy: MIGRATION, name: "maintenance-api" }, "service 'maintenance'", "has a database ('maintenance-db') but no migration Job", "app.kubernetes.io/component");
     assert.equal(f.service, "maintenance");

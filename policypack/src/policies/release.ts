@@ -507,6 +507,17 @@ export function predeployMigration(p: ResourceView): "yes" | "no" | "unknown" {
   return result;
 }
 
+/**
+ * A connection pooler (PgBouncer) runs no application code against the schema, so it need not wait
+ * for the migrations: component label "pgbouncer", or every container image is a pgbouncer image.
+ */
+export function isPooler(w: ResourceView): boolean {
+  const l = w.labels();
+  if ((l[COMPONENT_LABEL] ?? l["component"]) === "pgbouncer") return true;
+  const images = asArray(w.value("spec.template.spec.containers")).map((c) => asString(valueAt(c, "image")) ?? "");
+  return images.length > 0 && images.every((i) => /pgbouncer/i.test(i));
+}
+
 export const migrationJobBeforeDeploy = stackRule({
   gate: "migration-job-before-deploy",
   settings: migrationSettings,
@@ -594,7 +605,7 @@ export const migrationJobBeforeDeploy = stackRule({
         continue;
       }
       const jobUrns = new Set(own.map((j) => j.urn));
-      const early = workloads.filter((w) => !waitsFor(w, jobUrns));
+      const early = workloads.filter((w) => !isPooler(w) && !waitsFor(w, jobUrns));
       if (early.length === 0) continue;
       report({
         subject: early[0] as ResourceView,
