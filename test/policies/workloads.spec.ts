@@ -115,7 +115,7 @@ describe("workload-health-probes", () => {
   });
 
   it("accepts any probe handler on a non-HTTP image (PgBouncer), but still requires the probes", () => {
-    const probed = mutate(mutate(pgbouncer(), `${C0}.livenessProbe`, { tcpSocket: { port: 6432 } }), `${C0}.readinessProbe`, { tcpSocket: { port: 6432 } });
+    const probed = pgbouncer(); // tcpSocket probes
     expectOne(run(workloadHealthProbes, [mutate(probed, `${C0}.livenessProbe`, undefined)]), { policy: "workload-health-probes", name: "registration-pgbouncer" }, "has no livenessProbe", "tcpSocket on the container's port");
     expectClean(run(workloadHealthProbes, [probed]));
     const strict = run(workloadHealthProbes, [probed], { "workload-health-probes": { nonHttpImages: ["cloud-sql-proxy"] } });
@@ -156,7 +156,7 @@ describe("workload-resource-limits", () => {
   const P = "workload-resource-limits";
 
   it("passes every compliant kind", () => {
-    expectClean(run(workloadResourceLimits, allKinds()));
+    expectClean(run(workloadResourceLimits, [...allKinds(), pgbouncer()]));
   });
 
   it("fails an init container without a memory limit", () => {
@@ -234,6 +234,13 @@ describe("workload-autoscaling", () => {
     const f = run(workloadAutoscaling, [chart, child]);
     assert.equal(expectOne(f, { policy: P, name: child.name }, "service 'registration'").service, "registration");
     expectClean(run(workloadAutoscaling, [chart, child, hpa(child)]));
+  });
+
+  it("finds the Deployment of a yaml/v2 ConfigGroup child by its inherited service", () => {
+    const group = res(T.configGroupV2, "registration-manifests", { yaml: "kind: Deployment", metadata: { labels: { "app.kubernetes.io/part-of": "registration" } } });
+    const child = childOf(group, deployment("registration", "yaml-api"));
+    assert.equal(expectOne(run(workloadAutoscaling, [group, child]), { policy: P, name: child.name }, "service 'registration'").service, "registration");
+    expectClean(run(workloadAutoscaling, [group, child, hpa(child)]));
   });
 
   it("fails minReplicas below 2 in production, and passes it with the staging config", () => {
