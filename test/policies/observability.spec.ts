@@ -160,6 +160,8 @@ describe("service-slos", () => {
     const findings = run(serviceSlos, missing);
     assert.equal(findings.length, 100);
     assert.ok(findings.every((f) => f.service !== undefined && f.message.includes(`service '${f.service}'`)));
+    // The other services are summarised, not listed: messages stay short and the gate linear.
+    assert.ok(findings.every((f) => f.message.includes("and 196 more") && f.message.length < 600), findings[0]?.message);
   });
 });
 

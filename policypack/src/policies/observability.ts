@@ -75,32 +75,24 @@ function labelledService(stack: StackView, r: ResourceView, viaProp?: string): s
   return undefined;
 }
 
-/** The per-service "has at least one X" report: undecided when some X cannot be attributed yet. */
-function reportMissing(
-  svc: ServiceEntry,
-  found: Attribution,
-  what: string,
-  fix: string,
-  report: Reporter,
-): void {
-  if (found.unknown.length > 0) {
-    report({
-      subject: svc.anchor,
-      service: svc.name,
-      undecided: true,
-      message: undecidedMessage(`service '${svc.name}'`, `the service label of ${names(found.unknown)}`),
-    });
-    return;
-  }
+/**
+ * The per-service "has at least one X" report: undecided when some X cannot be attributed yet.
+ * What the message says about the other X is computed once, so reporting many services stays linear.
+ */
+function missingReporter(found: Attribution, what: string, report: Reporter): (svc: ServiceEntry, fix: string) => void {
+  const unknown = found.unknown.length > 0 ? `the service label of ${names(found.unknown)}` : undefined;
   const others = [...found.byService.keys()];
   const parts: string[] = [];
-  if (others.length > 0) parts.push(`${what}s exist for ${others.map((o) => `'${o}'`).join(", ")}`);
+  if (others.length > 0) {
+    const more = others.length > 4 ? ` and ${others.length - 4} more` : "";
+    parts.push(`${what}s exist for ${others.slice(0, 4).map((o) => `'${o}'`).join(", ")}${more}`);
+  }
   if (found.unattributed.length > 0) parts.push(`${names(found.unattributed)} carry no service label`);
-  report({
-    subject: svc.anchor,
-    service: svc.name,
-    message: violation(`service '${svc.name}'`, `has no ${what}`, parts.length > 0 ? parts.join("; ") : `no ${what} in the stack`, fix),
-  });
+  const foundText = parts.length > 0 ? parts.join("; ") : `no ${what} in the stack`;
+  return (svc, fix) => {
+    if (unknown) report({ subject: svc.anchor, service: svc.name, undecided: true, message: undecidedMessage(`service '${svc.name}'`, unknown) });
+    else report({ subject: svc.anchor, service: svc.name, message: violation(`service '${svc.name}'`, `has no ${what}`, foundText, fix) });
+  };
 }
 
 // ------------------------------------------------------------------------------- alert-runbooks
@@ -169,15 +161,10 @@ export const serviceSlos = stackRule({
     const services = stackServices(stack);
     if (services.size === 0) return;
     const slos = attribute(stack.ofType(T.slo), (r) => labelledService(stack, r, "service"));
+    const missing = missingReporter(slos, "SLO", report);
     for (const svc of services.values()) {
       if (slos.byService.has(svc.name)) continue;
-      reportMissing(
-        svc,
-        slos,
-        "SLO",
-        `add a gcp.monitoring.Slo with userLabels { service: "${svc.name}" } (or create it inside the service's labelled component)`,
-        report,
-      );
+      missing(svc, `add a gcp.monitoring.Slo with userLabels { service: "${svc.name}" } (or create it inside the service's labelled component)`);
     }
   },
 });
@@ -213,15 +200,10 @@ export const serviceDashboards = stackRule({
     const services = stackServices(stack);
     if (services.size === 0) return;
     const dashboards = attribute(stack.ofType(T.dashboard), (r) => dashboardService(stack, r));
+    const missing = missingReporter(dashboards, "dashboard", report);
     for (const svc of services.values()) {
       if (dashboards.byService.has(svc.name)) continue;
-      reportMissing(
-        svc,
-        dashboards,
-        "dashboard",
-        `add a gcp.monitoring.Dashboard whose dashboardJson has "labels": { "service": "${svc.name}" } (or create it inside the service's labelled component)`,
-        report,
-      );
+      missing(svc, `add a gcp.monitoring.Dashboard whose dashboardJson has "labels": { "service": "${svc.name}" } (or create it inside the service's labelled component)`);
     }
   },
 });

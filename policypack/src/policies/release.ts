@@ -535,14 +535,14 @@ export const migrationJobBeforeDeploy = stackRule({
     if (databases.size === 0) return;
     // Migration jobs per service, and every URN that is or contains one (its ancestors).
     const jobs = new Map<string, ResourceView[]>();
-    const notRun: ResourceView[] = [];
+    const notRun = new Map<string, ResourceView[]>();
     const contains = new Map<string, string[]>();
     for (const j of stack.ofType(T.job, T.cloudRunJob)) {
       const svc = stack.serviceOf(j);
       if (!svc || !s.componentValues.includes(j.labels()[COMPONENT_LABEL] ?? "")) continue;
       // A Cloud Run job only runs on deploy when it has a run execution token.
       if (j.type === T.cloudRunJob && j.get("runExecutionToken").kind === "absent") {
-        notRun.push(j);
+        notRun.set(svc, [...(notRun.get(svc) ?? []), j]);
         continue;
       }
       let list = jobs.get(svc);
@@ -589,7 +589,7 @@ export const migrationJobBeforeDeploy = stackRule({
           report({ subject, service: svc, undecided: true, message: undecidedMessage(`service '${svc}'`, "whether its Cloud Deploy pipeline runs migrations before deploying (its stages)") });
           continue;
         }
-        const idle = notRun.filter((j) => stack.serviceOf(j) === svc);
+        const idle = notRun.get(svc) ?? [];
         report({
           subject,
           service: svc,
