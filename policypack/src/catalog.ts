@@ -448,7 +448,7 @@ export const GATES = [
     severity: "low",
     level: "mandatory",
     proves: "Every service has a dashboard.",
-    remediation: "Add a gcp.monitoring.Dashboard for the service.",
+    remediation: "Add a gcp.monitoring.Dashboard for the service, with \"labels\": {\"service\": \"<svc>\"} in its dashboardJson.",
     sources: [
       { seed: "000", section: "Observability", line: "Dashboard: Config Service Overview live in Grafana" },
       { seed: "002", section: S7, line: "Dashboards published: Service health, Operations, AI, Sync" },
@@ -484,7 +484,7 @@ export const GATES = [
     severity: "medium",
     level: "mandatory",
     proves: "A service with an outbox has an alert on outbox lag.",
-    remediation: "Add an alert policy on the service's outbox lag metric (label service and alert=outbox-lag).",
+    remediation: "Add an alert policy (userLabels service: <svc>) whose condition watches the service's outbox lag metric, e.g. outbox_lag_seconds.",
     sources: [{ seed: "001", section: "Observability", line: "Outbox lag alert firing + tested" }],
   }),
   gate({
