@@ -1,0 +1,350 @@
+/**
+ * `npm run bench`: how fast the pack is at scale, on synthetic stacks of 1,000, 10,000 and 50,000
+ * resources (bench/generate.ts, seeded).
+ *
+ * Measures, in one run: pack cold start to port ready (the real pack, launched as the Pulumi CLI
+ * does), where start-up time goes, Analyze throughput over gRPC (sequential and 8 in flight),
+ * AnalyzeStack over gRPC, in-process evaluation per resource against a bare loop that only touches
+ * every property, peak memory, and where AnalyzeStack time goes inside the SDK.
+ *
+ * Prints a Markdown table and writes bench/results/latest.json.
+ * Options: --quick (1k and 10k only, fewer repetitions), --out <file>.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { AnalyzerProcess } from "../cli/analyzer-client";
+import { RULES } from "../policypack/src/policies";
+import { load, median, nowMs, PACK_DIR, productionConfig, REPO, round, SEED, vmHwmMiB } from "./common";
+import { BUNDLE_SIZE, generateStack, typeMix } from "./generate";
+import { encodeAnalyze, encodeAnalyzeStack, RawAnalyzer } from "./wire";
+
+const QUICK = process.argv.includes("--quick");
+const OUT = (() => {
+  const i = process.argv.indexOf("--out");
+  return i >= 0 ? path.resolve(process.argv[i + 1] as string) : path.join(REPO, "bench", "results", "latest.json");
+})();
+
+const TARGETS = { coldStartMs: 1500, analyzeStack50kMs: 2000, inProcessRatioToBare: 20 } as const;
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+// ------------------------------------------------------------------------------- cold start
+
+interface ColdStart {
+  runs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  readyRssMiB: number;
+}
+
+async function coldStart(reps: number): Promise<ColdStart> {
+  // One unmeasured launch warms the file cache, as a developer's machine has it.
+  await (await AnalyzerProcess.launch(PACK_DIR)).close();
+  const runs: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const p = await AnalyzerProcess.launch(PACK_DIR);
+    runs.push(round(p.startMs));
+    rss.push(vmHwmMiB(p.child.pid as number) ?? 0);
+    await p.close();
+  }
+  return { runs, medianMs: round(median(runs)), minMs: Math.min(...runs), maxMs: Math.max(...runs), readyRssMiB: round(median(rss)) };
+}
+
+interface StartupBreakdown {
+  nodeBootMs: number;
+  readyMs: number;
+  moduleLoadingMs: number;
+  otherWorkMs: number;
+  groups: Record<string, number>;
+}
+
+async function startupBreakdown(reps: number): Promise<StartupBreakdown> {
+  const timer = path.join(__dirname, "require-timer.js");
+  const samples: StartupBreakdown[] = [];
+  for (let i = 0; i < reps; i++) {
+    const out = path.join(os.tmpdir(), `readiness-bench-require-${process.pid}-${i}.json`);
+    const p = await AnalyzerProcess.launch(PACK_DIR, {
+      env: { NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} --require ${timer}`.trim(), BENCH_REQUIRE_OUT: out },
+    });
+    await p.close();
+    samples.push(JSON.parse(fs.readFileSync(out, "utf8")) as StartupBreakdown);
+    fs.rmSync(out, { force: true });
+  }
+  const groups: Record<string, number> = {};
+  for (const g of Object.keys(samples[0]?.groups ?? {})) groups[g] = round(median(samples.map((s) => s.groups[g] ?? 0)));
+  return {
+    nodeBootMs: round(median(samples.map((s) => s.nodeBootMs))),
+    readyMs: round(median(samples.map((s) => s.readyMs))),
+    moduleLoadingMs: round(median(samples.map((s) => s.moduleLoadingMs))),
+    otherWorkMs: round(median(samples.map((s) => s.otherWorkMs))),
+    groups,
+  };
+}
+
+// ------------------------------------------------------------------------------------ gRPC
+
+interface AnalyzeRun {
+  size: number;
+  concurrency: number;
+  ms: number;
+  resourcesPerSec: number;
+  meanLatencyMs: number;
+  diagnostics: number;
+}
+
+async function analyzeRun(client: RawAnalyzer, bodies: readonly Uint8Array[], concurrency: number): Promise<AnalyzeRun> {
+  let next = 0;
+  let diagnostics = 0;
+  let latency = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++] as Uint8Array;
+      const t = nowMs();
+      diagnostics += (await client.analyze(body)).length;
+      latency += nowMs() - t;
+    }
+  };
+  const t0 = nowMs();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = nowMs() - t0;
+  return {
+    size: bodies.length,
+    concurrency,
+    ms: round(ms),
+    resourcesPerSec: Math.round((bodies.length / ms) * 1000),
+    meanLatencyMs: round(latency / bodies.length, 2),
+    diagnostics,
+  };
+}
+
+interface StackRun {
+  size: number;
+  requestMiB: number;
+  clientEncodeMs: number;
+  runs: number[];
+  medianMs: number;
+  usPerResource: number;
+  diagnostics: number;
+  packPeakRssMiB: number;
+}
+
+async function grpcPhase(sizes: { analyze: readonly number[]; stack: readonly number[] }): Promise<{
+  analyze: AnalyzeRun[];
+  analyzeStack: StackRun[];
+  idleRssMiB: number;
+}> {
+  const pack = await AnalyzerProcess.launch(PACK_DIR, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+  const client = new RawAnalyzer(pack.port);
+  try {
+    await client.configure(productionConfig());
+    const idleRssMiB = vmHwmMiB(pack.child.pid as number) ?? 0;
+    const analyze: AnalyzeRun[] = [];
+    for (const size of sizes.analyze) {
+      const bodies = generateStack(size, SEED).map(encodeAnalyze);
+      await analyzeRun(client, bodies.slice(0, Math.min(500, size)), 8); // JIT warm-up
+      for (const c of [1, 8]) {
+        const r = await analyzeRun(client, bodies, c);
+        analyze.push(r);
+        log(`Analyze ${size} x${c}: ${r.ms} ms, ${r.resourcesPerSec}/s`);
+      }
+    }
+    const analyzeStack: StackRun[] = [];
+    for (const size of sizes.stack) {
+      const stack = generateStack(size, SEED);
+      let t = nowMs();
+      const body = encodeAnalyzeStack(stack);
+      const clientEncodeMs = nowMs() - t;
+      const reps = QUICK ? 2 : size >= 50_000 ? 3 : 5;
+      const runs: number[] = [];
+      let diagnostics = 0;
+      for (let i = 0; i < reps; i++) {
+        t = nowMs();
+        diagnostics = (await client.analyzeStack(body)).length;
+        runs.push(round(nowMs() - t));
+      }
+      const m = median(runs);
+      const r: StackRun = {
+        size,
+        requestMiB: round(body.length / 1024 / 1024),
+        clientEncodeMs: round(clientEncodeMs),
+        runs,
+        medianMs: round(m),
+        usPerResource: round((m * 1000) / size, 1),
+        diagnostics,
+        packPeakRssMiB: vmHwmMiB(pack.child.pid as number) ?? 0,
+      };
+      analyzeStack.push(r);
+      log(`AnalyzeStack ${size}: ${runs.join(", ")} ms`);
+    }
+    return { analyze, analyzeStack, idleRssMiB };
+  } finally {
+    client.close();
+    await pack.close();
+  }
+}
+
+// ------------------------------------------------------------------------------ in-process
+
+function worker<T>(mode: string, size: number): T {
+  const res = spawnSync(process.execPath, ["--expose-gc", path.join(__dirname, "inprocess.js"), mode, String(size)], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.status !== 0) throw new Error(`inprocess ${mode} ${size} failed: ${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split("\n").pop() as string) as T;
+}
+
+interface EvalResult {
+  size: number;
+  rules: number;
+  findings: number;
+  findingKinds: Record<string, number>;
+  evaluateMs: number;
+  usPerResource: number;
+  bareMs: number;
+  bareUsPerResource: number;
+  ratioToBare: number;
+  heapDeltaMiB: number;
+  maxRssMiB: number;
+}
+
+// --------------------------------------------------------------------------------- report
+
+function ratio(a: number | undefined, b: number | undefined): number | null {
+  return a !== undefined && b !== undefined && b > 0 ? round(a / b, 2) : null;
+}
+
+function table(rows: readonly (readonly (string | number)[])[]): string {
+  const [head, ...body] = rows;
+  const line = (r: readonly (string | number)[]) => `| ${r.join(" | ")} |`;
+  return [line(head ?? []), line((head ?? []).map(() => "---")), ...body.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const startLoad = load();
+  log(`load average ${startLoad.load1} (1 min) on ${startLoad.cores} cores; ${RULES.length} rules`);
+  const sizes = QUICK ? [1_000, 10_000] : [1_000, 10_000, 50_000];
+
+  log("cold start");
+  const cold = await coldStart(QUICK ? 3 : 5);
+  log(`cold start median ${cold.medianMs} ms (${cold.runs.join(", ")})`);
+  const startup = await startupBreakdown(QUICK ? 1 : 3);
+
+  log("gRPC");
+  const grpcRes = await grpcPhase({ analyze: [1_000, 10_000], stack: sizes });
+
+  log("in-process");
+  const evals = sizes.map((s) => worker<EvalResult>("eval", s));
+  for (const e of evals) log(`evaluate ${e.size}: ${e.evaluateMs} ms (${e.usPerResource} us/resource, ${e.ratioToBare}x bare)`);
+  const anatomy = worker<Record<string, number>>("anatomy", sizes[sizes.length - 1] as number);
+  const perRule = worker<{ stackViewMs: number; perRuleMs: Record<string, number> }>("rules", 10_000);
+  const endLoad = load();
+
+  const st = (n: number) => grpcRes.analyzeStack.find((r) => r.size === n);
+  const ev = (n: number) => evals.find((r) => r.size === n);
+  const an = (n: number, c: number) => grpcRes.analyze.find((r) => r.size === n && r.concurrency === c);
+  const largest = sizes[sizes.length - 1] as number;
+  const results = {
+    command: `npm run bench${QUICK ? " -- --quick" : ""}`,
+    date: new Date().toISOString().slice(0, 10),
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", node: process.version, memoryGiB: round(os.totalmem() / 1024 ** 3) },
+    load: { start: startLoad, end: endLoad },
+    generator: { seed: SEED, resourcesPerService: BUNDLE_SIZE, mixAt10k: typeMix(generateStack(10_000, SEED)) },
+    rules: { total: RULES.length, resource: RULES.filter((r) => r.kind === "resource").length, stack: RULES.filter((r) => r.kind === "stack").length },
+    coldStart: cold,
+    startup,
+    analyze: grpcRes.analyze,
+    analyzeStack: grpcRes.analyzeStack,
+    packIdleRssMiB: grpcRes.idleRssMiB,
+    inProcess: evals,
+    linearity: {
+      analyzeStack10kOver1k: ratio(st(10_000)?.medianMs, st(1_000)?.medianMs),
+      analyzeStack50kOver10k: ratio(st(50_000)?.medianMs, st(10_000)?.medianMs),
+      evaluate10kOver1k: ratio(ev(10_000)?.evaluateMs, ev(1_000)?.evaluateMs),
+      evaluate50kOver10k: ratio(ev(50_000)?.evaluateMs, ev(10_000)?.evaluateMs),
+      analyze10kOver1k: ratio(an(10_000, 1)?.ms, an(1_000, 1)?.ms),
+    },
+    analyzeStackAnatomy: anatomy,
+    perRuleAt10k: perRule,
+    targets: {
+      coldStartMs: { target: TARGETS.coldStartMs, measured: cold.medianMs, met: cold.medianMs < TARGETS.coldStartMs },
+      analyzeStack50kMs: {
+        target: TARGETS.analyzeStack50kMs,
+        measured: st(50_000)?.medianMs ?? null,
+        met: st(50_000) ? (st(50_000)?.medianMs as number) < TARGETS.analyzeStack50kMs : null,
+      },
+      inProcessRatioToBare: {
+        target: TARGETS.inProcessRatioToBare,
+        measured: ev(largest)?.ratioToBare ?? null,
+        met: (ev(largest)?.ratioToBare ?? Infinity) <= TARGETS.inProcessRatioToBare,
+      },
+    },
+  };
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+
+  const fmt = (n: number | undefined | null, unit = "") => (n === undefined || n === null ? "–" : `${n.toLocaleString("en-US")}${unit}`);
+  const md: string[] = [];
+  md.push(`## readiness-guard benchmark (${results.rules.total} rules: ${results.rules.resource} resource, ${results.rules.stack} stack)`);
+  md.push("");
+  md.push(`Machine: ${results.machine.cores} cores, ${results.machine.node}; load average ${startLoad.load1} at start, ${endLoad.load1} at end.`);
+  md.push("");
+  md.push(
+    table([
+      ["measure", "1,000", "10,000", "50,000", "target"],
+      ["AnalyzeStack over gRPC (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
+      ["AnalyzeStack per resource", fmt(st(1_000)?.usPerResource, " µs"), fmt(st(10_000)?.usPerResource, " µs"), fmt(st(50_000)?.usPerResource, " µs"), ""],
+      ["pack peak RSS after AnalyzeStack", fmt(st(1_000)?.packPeakRssMiB, " MiB"), fmt(st(10_000)?.packPeakRssMiB, " MiB"), fmt(st(50_000)?.packPeakRssMiB, " MiB"), ""],
+      ["Analyze, sequential", fmt(an(1_000, 1)?.resourcesPerSec, "/s"), fmt(an(10_000, 1)?.resourcesPerSec, "/s"), "", ""],
+      ["Analyze, 8 in flight", fmt(an(1_000, 8)?.resourcesPerSec, "/s"), fmt(an(10_000, 8)?.resourcesPerSec, "/s"), "", ""],
+      ["in-process evaluate (median)", fmt(ev(1_000)?.evaluateMs, " ms"), fmt(ev(10_000)?.evaluateMs, " ms"), fmt(ev(50_000)?.evaluateMs, " ms"), ""],
+      ["in-process per resource", fmt(ev(1_000)?.usPerResource, " µs"), fmt(ev(10_000)?.usPerResource, " µs"), fmt(ev(50_000)?.usPerResource, " µs"), ""],
+      ["bare loop per resource (floor)", fmt(ev(1_000)?.bareUsPerResource, " µs"), fmt(ev(10_000)?.bareUsPerResource, " µs"), fmt(ev(50_000)?.bareUsPerResource, " µs"), ""],
+      ["in-process / bare loop", fmt(ev(1_000)?.ratioToBare, "x"), fmt(ev(10_000)?.ratioToBare, "x"), fmt(ev(50_000)?.ratioToBare, "x"), "≤ 20x"],
+      ["in-process peak RSS", fmt(ev(1_000)?.maxRssMiB, " MiB"), fmt(ev(10_000)?.maxRssMiB, " MiB"), fmt(ev(50_000)?.maxRssMiB, " MiB"), ""],
+      ["findings (in-process)", fmt(ev(1_000)?.findings), fmt(ev(10_000)?.findings), fmt(ev(50_000)?.findings), ""],
+    ]),
+  );
+  md.push("");
+  md.push(
+    `Cold start to port ready: median ${cold.medianMs} ms (min ${cold.minMs}, max ${cold.maxMs}, ${cold.runs.length} runs; target < ${TARGETS.coldStartMs} ms); RSS at ready ${cold.readyRssMiB} MiB.`,
+  );
+  md.push(
+    `Linearity (time ratio; linear = 10 and 5): AnalyzeStack 10k/1k ${fmt(results.linearity.analyzeStack10kOver1k)}, 50k/10k ${fmt(results.linearity.analyzeStack50kOver10k)}; evaluate 10k/1k ${fmt(results.linearity.evaluate10kOver1k)}, 50k/10k ${fmt(results.linearity.evaluate50kOver10k)}; Analyze 10k/1k ${fmt(results.linearity.analyze10kOver1k)}.`,
+  );
+  md.push("");
+  md.push(`Start-up (median of ${QUICK ? 1 : 3}, inside the pack process; node boot ${startup.nodeBootMs} ms, port printed at ${startup.readyMs} ms):`);
+  md.push("");
+  md.push(table([["component", "ms"], ...Object.entries(startup.groups).map(([g, ms]) => [g, ms]), ["non-loading work (policy metadata, config schemas, gRPC bind)", startup.otherWorkMs]]));
+  md.push("");
+  md.push(`AnalyzeStack anatomy at ${fmt(anatomy["size"])} resources (in-process, the SDK's own handler; ${anatomy["stackPolicies"]} stack policies):`);
+  md.push("");
+  md.push(
+    table([
+      ["step", "ms"],
+      ["protobuf decode of the request (grpc-js, once)", fmt(anatomy["decodeMs"])],
+      ["SDK deserializeProperties of every resource, once", fmt(anatomy["sdkDeserializeOnceMs"])],
+      [`… repeated for each of the ${anatomy["stackPolicies"]} stack policies`, fmt(anatomy["sdkDeserializeAllPoliciesMs"])],
+      ["adapter: inputs + StackView, once", fmt(anatomy["adaptOnceMs"])],
+      [`… repeated for each stack policy`, fmt(anatomy["adaptAllPoliciesMs"])],
+      ["all stack rules on one shared StackView", fmt(anatomy["stackRulesMs"])],
+      ["SDK AnalyzeStack handler, total (no transport)", fmt(anatomy["sdkHandlerMs"])],
+    ]),
+  );
+  md.push("");
+  md.push(`Per rule at 10,000 resources (ms, over a ${perRule.stackViewMs} ms StackView): ${Object.entries(perRule.perRuleMs).map(([k, v]) => `${k} ${v}`).join(", ")}.`);
+  md.push("");
+  md.push(`Written to ${path.relative(REPO, OUT)}.`);
+  process.stdout.write(`${md.join("\n")}\n`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
