@@ -14,6 +14,7 @@ import {
   asString,
   isRecord,
   lookup,
+  secretTexts,
   type Lookup,
   type Path,
   valueAt,
@@ -51,6 +52,7 @@ export class ResourceView {
   readonly name: string;
   readonly props: Readonly<Record<string, unknown>>;
   private labelCache?: Readonly<Record<string, string>>;
+  private secretCache?: ReadonlySet<string>;
 
   constructor(
     readonly input: ResourceInput,
@@ -105,6 +107,12 @@ export class ResourceView {
     }
     this.labelCache = out;
     return out;
+  }
+
+  /** The plaintexts of this resource's secret-wrapped values: what a message must never contain (see redact()). */
+  secretTexts(): ReadonlySet<string> {
+    if (!this.secretCache) this.secretCache = secretTexts(this.props);
+    return this.secretCache;
   }
 
   /** Kubernetes annotations (metadata.annotations). */

@@ -10,6 +10,7 @@ export class StackView {
   private readonly typeIndex = new Map<string, ResourceView[]>();
   private serviceIndex?: Map<string, ResourceView[]>;
   private readonly serviceCache = new Map<string, string | null>();
+  private secretCache?: ReadonlySet<string>;
 
   constructor(
     inputs: readonly ResourceInput[],
@@ -73,6 +74,16 @@ export class StackView {
   serviceResources(service: string, ...types: readonly string[]): readonly ResourceView[] {
     const all = this.services().get(service) ?? [];
     return types.length === 0 ? all : all.filter((r) => types.includes(r.type));
+  }
+
+  /** The plaintexts of every secret-wrapped value in the stack: what no message may contain (see redact()). */
+  secretTexts(): ReadonlySet<string> {
+    if (!this.secretCache) {
+      const all = new Set<string>();
+      for (const r of this.resources) for (const s of r.secretTexts()) all.add(s);
+      this.secretCache = all;
+    }
+    return this.secretCache;
   }
 
   /** True when `prop` of `r` depends (directly) on a resource of type `type` in this stack. */

@@ -140,19 +140,82 @@ export function asRecord(v: unknown): Readonly<Record<string, unknown>> {
   return isRecord(v) ? v : {};
 }
 
+/** Property and env var names that mark their value as a secret. */
+export const SECRET_NAME = /pass(?:word|wd|phrase)?|secret|token|private[_-]?key|api[_-]?key|credential|client[_-]?key|auth[_-]?key|dsn|database[_-]?url|connection[_-]?string/i;
+
+/** Values shaped like a secret: a URL with a password, a PEM private key, a service-account key. */
+const SECRET_SHAPES: readonly RegExp[] = [
+  /[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:[^@/\s]+@/i,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /"private_key"\s*:/,
+];
+
+export function isSecretShaped(s: string): boolean {
+  return SECRET_SHAPES.some((re) => re.test(s));
+}
+
+const REDACTED = "<secret>";
+
+/** JSON.stringify replacer: secret wrappers, secret-named fields, env-style {name, value} pairs, secret-shaped strings. */
+function redacting(key: string, value: unknown): unknown {
+  if (isSecretWrapper(value)) return REDACTED;
+  if (typeof value === "string" && isSecretShaped(value)) return REDACTED;
+  if (key !== "" && SECRET_NAME.test(key) && value !== null && typeof value !== "boolean") return REDACTED;
+  if (isRecord(value) && typeof value["name"] === "string" && SECRET_NAME.test(value["name"]) && "value" in value) {
+    return { ...value, value: REDACTED };
+  }
+  return value;
+}
+
 /**
  * Renders a value for a violation message: short, quoted, never a secret.
- * Pass `secret: true` (or a value from a secret lookup) and only "<secret>" is shown.
+ * Pass `secret: true` (or a value from a secret lookup) and only "<secret>" is shown. Inside objects
+ * and arrays, secret wrappers, secret-named fields and secret-shaped strings are shown as "<secret>"
+ * too, so that echoing a subtree never echoes a secret it holds.
  */
 export function show(v: unknown, secret = false): string {
-  if (secret || isSecretWrapper(v)) return "<secret>";
+  if (secret || isSecretWrapper(v)) return REDACTED;
   if (v === undefined) return "not set";
   if (isUnknown(v)) return "<unknown until apply>";
   let s: string;
   try {
-    s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+    s = typeof v === "string" ? JSON.stringify(isSecretShaped(v) ? REDACTED : v) : (JSON.stringify(v, redacting) ?? String(v));
   } catch {
     s = String(v);
   }
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+/**
+ * The plaintexts held in secret wrappers anywhere inside `v` (strings and numbers of at least
+ * `minLength` characters), so that a message can be scrubbed of them: see `redact()`.
+ */
+export function secretTexts(v: unknown, out: Set<string> = new Set(), minLength = 4): Set<string> {
+  const walk = (x: unknown, inSecret: boolean, depth: number): void => {
+    if (depth > 64) return;
+    if (isSecretWrapper(x)) {
+      walk(x.value, true, depth + 1);
+      return;
+    }
+    if (Array.isArray(x)) {
+      for (const e of x) walk(e, inSecret, depth + 1);
+    } else if (isRecord(x)) {
+      for (const k of Object.keys(x)) walk(x[k], inSecret, depth + 1);
+    } else if (inSecret && (typeof x === "string" || typeof x === "number")) {
+      const s = String(x);
+      if (s.length >= minLength && !isUnknown(s)) out.add(s);
+    }
+  };
+  walk(v, false, 0);
+  return out;
+}
+
+/** Replaces every occurrence of each secret text in `message` by "<secret>" (longest first). */
+export function redact(message: string, secrets: ReadonlySet<string>): string {
+  if (secrets.size === 0) return message;
+  let out = message;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(s)) out = out.split(s).join(REDACTED);
+  }
+  return out;
 }
