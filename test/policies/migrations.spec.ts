@@ -479,3 +479,27 @@ describe("migration gates: preview and odd input", () => {
     expectOne(run(postgresRequiredExtensions, [parent, { ...bare, props: { ...bare.props, data: { "0001_a.up.sql": "SELECT 1;" } } }]), { policy: "postgres-required-extensions" }, "service 'registration' migrations: need the PostgreSQL extension pg_trgm");
   });
 });
+
+describe("migration gates: messages", () => {
+  it("long statements are shortened, parse errors at the end of a file quote nothing, _micros columns keep their name", () => {
+    const long = `CREATE TABLE t (id int, ${Array.from({ length: 30 }, (_, i) => `c${i} int`).join(", ")}, amount_micros numeric);`;
+    const findings = run(ALL, [migrationsMap("svc", { "0001_a.up.sql": long, "0001_a.down.sql": "DROP TABLE t;\nCREATE TABLE u (\n" })]);
+    const money = expectOne(findings, { policy: "migrations-money-bigint" }, "public.t.amount_micros is numeric", "amount_micros bigint NOT NULL");
+    assert.ok(!money.message.includes("amount_micros_micros"));
+    expectOne(findings, { policy: "migrations-tenant-rls" }, "columns: id, c0, c1, c2, c3, c4, c5, c6, c7, c8, ... (22 more)");
+    const down = expectOne(findings, { policy: "migrations-reversible" }, "syntax error at end of input (line 3, column 1)");
+    assert.ok(!down.message.includes("(found"));
+    const longIndex = { "0001_a.up.sql": `CREATE INDEX i ON t (${Array.from({ length: 40 }, (_, i) => `c${i}`).join(", ")});` };
+    const idx = expectOne(run(migrationsConcurrentIndex, [migrationsMap("svc", longIndex)]), { policy: "migrations-concurrent-index" }, "...");
+    assert.ok(idx.message.length < 700);
+  });
+
+  it("several required extensions, and a service whose migrations have no up file", () => {
+    const deployment = res(T.deployment, "search", { metadata: { labels: { "app.kubernetes.io/part-of": "search" } } });
+    const cfg = { "postgres-required-extensions": { required: { search: ["pg_trgm", "unaccent"] } } };
+    expectOne(run(postgresRequiredExtensions, [deployment], cfg), { policy: "postgres-required-extensions" }, "needs the PostgreSQL extensions pg_trgm, unaccent");
+    const onlyDown = migrationsMap("search", { "0001_a.down.sql": "SELECT 1;" });
+    const findings = run(postgresRequiredExtensions, [onlyDown], { "postgres-required-extensions": { required: { search: ["pg_trgm"] } } });
+    expectOne(findings, { policy: "postgres-required-extensions" }, "extension pg_trgm", "to the first migration");
+  });
+});

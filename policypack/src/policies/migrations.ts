@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { isRecord, T, type ResourceView, type StackView } from "../access";
 import { stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
-import { migrationSet, type DataEntry, type MigrationSet, type SetProblemKind } from "../sql/migration-set";
+import { migrationSet, type DataEntry, type MigrationFile, type MigrationSet, type SetProblemKind } from "../sql/migration-set";
 import { loadParserOnce, parseSql, type ParseError } from "../sql/parser";
 import { replay, type DestructiveOp, type Replay, type ReplayEvent, type TableState, type Where } from "../sql/replay";
 import { policyFaults, type Command, type PolicyFault, type TenantSettings } from "../sql/tenant-policy";
@@ -86,17 +86,18 @@ export function serviceMigrations(stack: StackView): readonly ServiceMigrations[
   return out;
 }
 
-/** The ConfigMap that ships a file (for the finding's subject). */
+/** The ConfigMap that ships an up file (for the finding's subject). */
 function sourceOf(sm: ServiceMigrations, file: string): ResourceView {
-  for (const m of sm.set.migrations) {
-    if (m.up?.key === file) return m.up.source;
-    if (m.down?.key === file) return m.down.source;
-  }
-  return sm.maps[0] as ResourceView;
+  return sm.set.migrations.find((m) => m.up?.key === file)?.up?.source ?? (sm.maps[0] as ResourceView);
 }
 
-function at(sm: ServiceMigrations, w: { file: string; line?: number }): string {
-  return `${sm.label} migration ${w.file}${w.line !== undefined ? ` line ${w.line}` : ""}`;
+function at(sm: ServiceMigrations, w: { file: string; line: number }): string {
+  return `${sm.label} migration ${w.file} line ${w.line}`;
+}
+
+/** A list for a message, shortened after `max` items. */
+function list(xs: readonly string[], max = 10): string {
+  return xs.length > max ? `${xs.slice(0, max).join(", ")}, ... (${xs.length - max} more)` : xs.join(", ");
 }
 
 function quote(sql: string): string {
@@ -231,7 +232,7 @@ export const migrationsTenantRls = stackRule({
             unreadable
               ? `table ${t.key} is created from a query whose columns cannot be read from the migration, and is not declared global, so the pack cannot tell whether it holds tenant data`
               : `table ${t.key} has no ${s.tenantColumn} column and is not declared global, so nothing keeps one tenant from reading another's rows in it`,
-            `columns: ${[...t.columns.keys()].join(", ") || "unknown"}`,
+            `columns: ${list([...t.columns.keys()]) || "unknown"}`,
             `add ${s.tenantColumn} with row-level security, or, for data shared by every tenant, declare it: COMMENT ON TABLE ${t.key} IS 'readiness:global';`,
           ),
         });
@@ -430,15 +431,15 @@ export const migrationsReversible = stackRule({
       }
       const unknownDowns: string[] = [];
       for (const m of sm.set.migrations) {
-        if (m.up && !m.down) {
+        if (!m.down) {
+          const up = m.up as MigrationFile<ResourceView>;
           report({
-            subject: m.up.source,
+            subject: up.source,
             service: sm.service,
-            message: violation(`${sm.label} migration ${m.up.key}`, "has no down migration, so a failed release cannot be rolled back", `no ${m.id}.down.sql`, `add ${m.id}.down.sql that undoes it`),
+            message: violation(`${sm.label} migration ${up.key}`, "has no down migration, so a failed release cannot be rolled back", `no ${m.id}.down.sql`, `add ${m.id}.down.sql that undoes it`),
           });
           continue;
         }
-        if (!m.down) continue;
         if (!m.up) {
           report({
             subject: m.down.source,
@@ -535,7 +536,7 @@ export const postgresRequiredExtensions = stackRule({
       for (const [ext, why] of [...needs.entries()].sort()) {
         const created = r.extensions.get(ext);
         const use = firstUse.get(ext);
-        if (created && (!use || (order.get(use.file) ?? 0) >= created.order)) continue;
+        if (created && (!use || (order.get(use.file) as number) >= created.order)) continue;
         const first = sm.set.migrations.find((m) => m.up)?.up?.key ?? "the first migration";
         report({
           subject: sourceOf(sm, created?.where.file ?? use?.file ?? first),

@@ -38,16 +38,14 @@ export function listItems(n: Node | undefined): readonly Node[] {
   return n === undefined ? [] : [n];
 }
 
-/** A qualified name from a RangeVar, with the schema the session would use. */
-export function relName(rv: RangeVar | undefined, defaultSchema: string): string | undefined {
-  if (!rv?.relname) return undefined;
-  return `${rv.schemaname ?? defaultSchema}.${rv.relname}`;
+/** "schema.name" from a RangeVar, with the schema the session would use when it is not written. */
+export function relName(rv: RangeVar | undefined, defaultSchema: string): string {
+  return `${rv?.schemaname ?? defaultSchema}.${rv?.relname ?? ""}`;
 }
 
-/** A qualified name from a list of name parts ([schema, name] or [name]). */
-export function qualified(parts: readonly string[], defaultSchema: string): string | undefined {
-  if (parts.length === 0) return undefined;
-  const name = parts[parts.length - 1] as string;
+/** "schema.name" from a list of name parts ([schema, name] or [name]; [db, schema, name]). */
+export function qualified(parts: readonly string[], defaultSchema: string): string {
+  const name = parts[parts.length - 1] ?? "";
   const schema = parts.length >= 2 ? (parts[parts.length - 2] as string) : defaultSchema;
   return `${schema}.${name}`;
 }
@@ -78,7 +76,7 @@ export function typeKey(t: TypeName | undefined): string | undefined {
 }
 
 /** The qualified name of a user type (domains, enums), for lookups. */
-export function typeQualified(t: TypeName | undefined, defaultSchema: string): string | undefined {
+export function typeQualified(t: TypeName | undefined, defaultSchema: string): string {
   return qualified(strings(t?.names), defaultSchema);
 }
 

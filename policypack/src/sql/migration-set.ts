@@ -92,7 +92,8 @@ export function migrationSet<S>(entries: readonly DataEntry<S>[]): MigrationSet<
     if (!m) byId.set(k.id, (m = { id: k.id, version: k.version }));
     m[k.direction] = { key: e.key, direction: k.direction, text, source: e.source };
   }
-  const migrations = [...byId.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Ids are unique (map keys): order by version, then id.
+  const migrations = [...byId.values()].sort((a, b) => (a.version !== b.version ? (a.version < b.version ? -1 : 1) : a.id < b.id ? -1 : 1));
   const firstOfVersion = new Map<bigint, string>();
   for (const m of migrations) {
     const other = firstOfVersion.get(m.version);

@@ -6,7 +6,7 @@
  * never at import time, and the pack's cold start does not pay for it. After that, `parseSql()`
  * is synchronous, pure and cached by text.
  */
-import type { Node, ParseResult } from "libpg-query";
+import type { Node, ParseResult, RawStmt } from "libpg-query";
 
 type PgQuery = typeof import("libpg-query");
 
@@ -67,10 +67,6 @@ const loadLibPgQuery = once(async (): Promise<PgQuery> => {
 /** Loads the WebAssembly parser once (the migration rules' `init`). */
 export async function loadParserOnce(): Promise<void> {
   parser ??= await loadLibPgQuery();
-}
-
-export function parserLoaded(): boolean {
-  return parser !== undefined;
 }
 
 const CACHE_LIMIT = 4096;
@@ -197,12 +193,12 @@ function parseUncached(p: PgQuery, text: string): Parsed {
   }
   const { starts, bytes } = lineIndexBytes(text);
   const statements: Statement[] = [];
-  for (const raw of result.stmts ?? []) {
-    if (!raw.stmt) continue;
+  // The parser always gives a statement list, and a node per statement.
+  for (const raw of result.stmts as RawStmt[]) {
     const loc = raw.stmt_location ?? 0;
     const len = raw.stmt_len ?? bytes.length - loc;
     const source = bytes.subarray(loc, loc + len).toString("utf8");
-    statements.push({ node: raw.stmt, line: lineOfByte(starts, loc), text: collapse(source), source });
+    statements.push({ node: raw.stmt as Node, line: lineOfByte(starts, loc), text: collapse(source), source });
   }
   return { ok: true, statements, comments, lineAt: (offset) => lineOfByte(starts, offset) };
 }

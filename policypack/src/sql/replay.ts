@@ -129,8 +129,6 @@ const OPCLASS_EXTENSION: Readonly<Record<string, string>> = {
 export const GLOBAL_MARKER = "readiness:global";
 export const NOT_MONEY_MARKER = "readiness:not-money";
 
-const COMMANDS: ReadonlySet<string> = new Set(["all", "select", "insert", "update", "delete"]);
-
 class Replayer {
   readonly tables = new Map<string, TableState>();
   readonly indexes = new Map<string, { table: string; createdIn: string }>();
@@ -171,7 +169,7 @@ class Replayer {
     return { file: this.file, line: s.line, text: s.text };
   }
 
-  private rel(rv: RangeVar | undefined): string | undefined {
+  private rel(rv: RangeVar | undefined): string {
     return relName(rv, this.schema);
   }
 
@@ -186,111 +184,99 @@ class Replayer {
   private baseType(t: TypeName | undefined): { type: string; domain?: string; written: string } | undefined {
     const key = typeKey(t);
     if (key === undefined) return undefined;
-    const written = typeWritten(t);
     const q = typeQualified(t, this.schema);
-    const domainBase = q !== undefined ? this.domains.get(q) : undefined;
-    if (domainBase !== undefined) return { type: domainBase, domain: q, written };
-    return { type: key, written };
+    const domainBase = this.domains.get(q);
+    return domainBase !== undefined ? { type: domainBase, domain: q, written: typeWritten(t) } : { type: key, written: typeWritten(t) };
   }
 
+  /** Adds a column definition (the tree always names columns of CREATE TABLE and ADD COLUMN). */
   private addColumn(s: Statement, table: TableState, def: ColumnDef): void {
-    if (!def.colname) return;
+    const name = def.colname as string;
     const t = this.baseType(def.typeName);
-    table.columns.set(def.colname, { name: def.colname, type: t?.type, addedIn: this.file });
+    table.columns.set(name, { name, type: t?.type, addedIn: this.file });
     if (!t) return;
-    const where = def.location !== undefined ? { ...this.where(s), line: this.lineAt(def.location) } : this.where(s);
-    this.events.push({ kind: "column-type", where, table: table.key, column: def.colname, ...t });
+    const where = { ...this.where(s), line: def.location === undefined ? s.line : this.lineAt(def.location) };
+    this.events.push({ kind: "column-type", where, table: table.key, column: name, ...t });
   }
 
   private statement(s: Statement): void {
     const n = s.node;
+    // Each handler gets the payload of the kind it is dispatched on.
     switch (kindOf(n)) {
       case "CreateStmt":
-        return this.createTable(s, nodeAs(n, "CreateStmt"));
+        return this.createTable(s, nodeAs(n, "CreateStmt") as NodeOf<"CreateStmt">);
       case "CreateTableAsStmt":
-        return this.createTableAs(s, nodeAs(n, "CreateTableAsStmt"));
+        return this.createTableAs(s, nodeAs(n, "CreateTableAsStmt") as NodeOf<"CreateTableAsStmt">);
       case "AlterTableStmt":
-        return this.alterTable(s, nodeAs(n, "AlterTableStmt"));
+        return this.alterTable(s, nodeAs(n, "AlterTableStmt") as NodeOf<"AlterTableStmt">);
       case "RenameStmt":
-        return this.rename(s, nodeAs(n, "RenameStmt"));
+        return this.rename(s, nodeAs(n, "RenameStmt") as NodeOf<"RenameStmt">);
       case "AlterObjectSchemaStmt":
-        return this.setSchema(nodeAs(n, "AlterObjectSchemaStmt"));
+        return this.setSchema(nodeAs(n, "AlterObjectSchemaStmt") as NodeOf<"AlterObjectSchemaStmt">);
       case "DropStmt":
-        return this.drop(s, nodeAs(n, "DropStmt"));
+        return this.drop(s, nodeAs(n, "DropStmt") as NodeOf<"DropStmt">);
       case "IndexStmt":
-        return this.createIndex(s, nodeAs(n, "IndexStmt"));
+        return this.createIndex(s, nodeAs(n, "IndexStmt") as NodeOf<"IndexStmt">);
       case "CreatePolicyStmt":
-        return this.createPolicy(s, nodeAs(n, "CreatePolicyStmt"));
+        return this.createPolicy(s, nodeAs(n, "CreatePolicyStmt") as NodeOf<"CreatePolicyStmt">);
       case "AlterPolicyStmt":
-        return this.alterPolicy(s, nodeAs(n, "AlterPolicyStmt"));
+        return this.alterPolicy(s, nodeAs(n, "AlterPolicyStmt") as NodeOf<"AlterPolicyStmt">);
       case "CommentStmt":
-        return this.comment(s, nodeAs(n, "CommentStmt"));
+        return this.comment(s, nodeAs(n, "CommentStmt") as NodeOf<"CommentStmt">);
       case "CreateExtensionStmt":
-        return this.createExtension(s, nodeAs(n, "CreateExtensionStmt"));
+        return this.createExtension(s, nodeAs(n, "CreateExtensionStmt") as NodeOf<"CreateExtensionStmt">);
       case "CreateDomainStmt":
-        return this.createDomain(nodeAs(n, "CreateDomainStmt"));
+        return this.createDomain(nodeAs(n, "CreateDomainStmt") as NodeOf<"CreateDomainStmt">);
       case "TransactionStmt":
-        return this.transaction(nodeAs(n, "TransactionStmt"));
+        return this.transaction(nodeAs(n, "TransactionStmt") as NodeOf<"TransactionStmt">);
       case "VariableSetStmt":
-        return this.setVariable(nodeAs(n, "VariableSetStmt"));
+        return this.setVariable(nodeAs(n, "VariableSetStmt") as NodeOf<"VariableSetStmt">);
       default:
         return;
     }
   }
 
-  private createTable(s: Statement, c: NodeOfCreate): void {
-    const key = this.rel(c?.relation);
-    if (!key || !c) return;
+  /** Copies the columns of `src` (LIKE, INHERITS, PARTITION OF, SELECT *), or marks them unreadable. */
+  private copyColumns(table: TableState, src: TableState | undefined): void {
+    if (!src) {
+      table.columnsComplete = false;
+      return;
+    }
+    for (const col of src.columns.values()) table.columns.set(col.name, { name: col.name, type: col.type, addedIn: this.file });
+    table.columnsComplete &&= src.columnsComplete;
+  }
+
+  private createTable(s: Statement, c: NodeOf<"CreateStmt">): void {
+    const key = this.rel(c.relation);
     if (this.tables.has(key) && c.if_not_exists) return;
     const table = emptyTable(key, this.where(s));
     this.tables.set(key, table);
-    for (const parent of c.inhRelations ?? []) {
-      const p = this.tables.get(this.rel(nodeAs(parent, "RangeVar")) ?? "");
-      if (!p) {
-        table.columnsComplete = false;
-        continue;
-      }
-      for (const col of p.columns.values()) table.columns.set(col.name, { ...col, addedIn: this.file });
-      table.columnsComplete &&= p.columnsComplete;
-    }
+    for (const parent of c.inhRelations ?? []) this.copyColumns(table, this.tables.get(this.rel(nodeAs(parent, "RangeVar"))));
     for (const elt of c.tableElts ?? []) {
       const def = nodeAs(elt, "ColumnDef");
-      if (def) {
-        this.addColumn(s, table, def);
-        continue;
-      }
+      if (def) this.addColumn(s, table, def);
       const like = nodeAs(elt, "TableLikeClause");
-      if (like) {
-        const src = this.tables.get(this.rel(like.relation) ?? "");
-        if (!src) table.columnsComplete = false;
-        else for (const col of src.columns.values()) table.columns.set(col.name, { ...col, addedIn: this.file });
-      }
+      if (like) this.copyColumns(table, this.tables.get(this.rel(like.relation)));
     }
   }
 
-  private createTableAs(s: Statement, c: NodeOf_CTAS): void {
-    if (!c || c.objtype !== "OBJECT_TABLE") return;
+  private createTableAs(s: Statement, c: NodeOf<"CreateTableAsStmt">): void {
+    if (c.objtype !== "OBJECT_TABLE") return;
     const key = this.rel(c.into?.rel);
-    if (!key) return;
     if (this.tables.has(key) && c.if_not_exists) return;
     const table = emptyTable(key, this.where(s));
     this.tables.set(key, table);
     const names = strings(c.into?.colNames);
-    if (names.length > 0) {
-      for (const name of names) table.columns.set(name, { name, addedIn: this.file });
-      return;
-    }
+    for (const name of names) table.columns.set(name, { name, addedIn: this.file });
+    if (names.length > 0) return;
     const select = nodeAs(c.query, "SelectStmt");
     const from = select?.fromClause ?? [];
     for (const t of select?.targetList ?? []) {
       const target = nodeAs(t, "ResTarget");
-      const ref = nodeAs(target?.val, "ColumnRef");
-      const fields = ref?.fields ?? [];
+      const fields = nodeAs(target?.val, "ColumnRef")?.fields ?? [];
       const last = fields[fields.length - 1];
       if (kindOf(last) === "A_Star") {
-        const src = from.length === 1 ? this.tables.get(this.rel(nodeAs(from[0], "RangeVar")) ?? "") : undefined;
-        if (!src) table.columnsComplete = false;
-        else for (const col of src.columns.values()) table.columns.set(col.name, { name: col.name, type: col.type, addedIn: this.file });
+        this.copyColumns(table, from.length === 1 ? this.tables.get(this.rel(nodeAs(from[0], "RangeVar"))) : undefined);
         continue;
       }
       const name = target?.name ?? str(last);
@@ -298,17 +284,16 @@ class Replayer {
     }
   }
 
-  private alterTable(s: Statement, a: NodeOf_Alter): void {
-    if (!a || a.objtype !== "OBJECT_TABLE") return;
+  private alterTable(s: Statement, a: NodeOf<"AlterTableStmt">): void {
+    if (a.objtype !== "OBJECT_TABLE") return;
     const key = this.rel(a.relation);
-    if (!key) return;
     const table = this.tables.get(key);
     const isNew = this.newTable(key);
-    for (const c of a.cmds ?? []) {
-      const cmd = nodeAs(c, "AlterTableCmd");
-      const col = cmd?.name;
-      const existingColumn = !isNew && !(col !== undefined && table?.columns.get(col)?.addedIn === this.file);
-      switch (cmd?.subtype) {
+    for (const c of a.cmds as Node[]) {
+      const cmd = nodeAs(c, "AlterTableCmd") as NodeOf<"AlterTableCmd">;
+      const col = cmd.name ?? "";
+      const existingColumn = !isNew && table?.columns.get(col)?.addedIn !== this.file;
+      switch (cmd.subtype) {
         case "AT_AddColumn": {
           const def = nodeAs(cmd.def, "ColumnDef");
           if (table && def) this.addColumn(s, table, def);
@@ -316,15 +301,14 @@ class Replayer {
         }
         case "AT_DropColumn":
           if (existingColumn) this.destructive(s, "DROP COLUMN", key, col);
-          if (col !== undefined) table?.columns.delete(col);
+          table?.columns.delete(col);
           break;
         case "AT_AlterColumnType": {
           if (existingColumn) this.destructive(s, "ALTER COLUMN TYPE", key, col);
-          const def = nodeAs(cmd.def, "ColumnDef");
-          const t = this.baseType(def?.typeName);
-          const state = col !== undefined ? table?.columns.get(col) : undefined;
+          const t = this.baseType(nodeAs(cmd.def, "ColumnDef")?.typeName);
+          const state = table?.columns.get(col);
           if (state) state.type = t?.type;
-          if (t && col !== undefined) this.events.push({ kind: "column-type", where: this.where(s), table: key, column: col, ...t });
+          if (t) this.events.push({ kind: "column-type", where: this.where(s), table: key, column: col, ...t });
           break;
         }
         case "AT_SetNotNull":
@@ -357,52 +341,49 @@ class Replayer {
     for (const idx of this.indexes.values()) if (idx.table === from) idx.table = to;
   }
 
-  private rename(s: Statement, r: NodeOf_Rename): void {
-    const key = this.rel(r?.relation);
-    if (!r || !key || !r.newname) return;
+  private rename(s: Statement, r: NodeOf<"RenameStmt">): void {
+    const key = this.rel(r.relation);
     const table = this.tables.get(key);
     const isNew = this.newTable(key);
+    const from = r.subname ?? "";
+    const to = r.newname as string;
     if (r.renameType === "OBJECT_TABLE") {
       if (!isNew) this.destructive(s, "RENAME TABLE", key);
-      this.moveTable(key, `${key.slice(0, key.lastIndexOf("."))}.${r.newname}`);
-    } else if (r.renameType === "OBJECT_COLUMN" && r.subname) {
-      const col = table?.columns.get(r.subname);
-      if (!isNew && col?.addedIn !== this.file) this.destructive(s, "RENAME COLUMN", key, r.subname);
+      this.moveTable(key, `${key.slice(0, key.lastIndexOf("."))}.${to}`);
+    } else if (r.renameType === "OBJECT_COLUMN") {
+      const col = table?.columns.get(from);
+      if (!isNew && col?.addedIn !== this.file) this.destructive(s, "RENAME COLUMN", key, from);
       if (table && col) {
-        table.columns.delete(r.subname);
-        table.columns.set(r.newname, { ...col, name: r.newname });
+        table.columns.delete(from);
+        table.columns.set(to, { ...col, name: to });
       }
-    } else if (r.renameType === "OBJECT_POLICY" && r.subname) {
-      const p = table?.policies.get(r.subname);
+    } else if (r.renameType === "OBJECT_POLICY") {
+      const p = table?.policies.get(from);
       if (table && p) {
-        table.policies.delete(r.subname);
-        table.policies.set(r.newname, { ...p, name: r.newname });
+        table.policies.delete(from);
+        table.policies.set(to, { ...p, name: to });
       }
     }
   }
 
-  private setSchema(a: NodeOf_SetSchema): void {
-    if (!a || a.objectType !== "OBJECT_TABLE" || !a.newschema) return;
+  private setSchema(a: NodeOf<"AlterObjectSchemaStmt">): void {
+    if (a.objectType !== "OBJECT_TABLE") return;
     const key = this.rel(a.relation);
-    if (key) this.moveTable(key, `${a.newschema}.${key.slice(key.lastIndexOf(".") + 1)}`);
+    this.moveTable(key, `${a.newschema as string}.${key.slice(key.lastIndexOf(".") + 1)}`);
   }
 
-  private drop(s: Statement, d: NodeOf_Drop): void {
-    if (!d) return;
-    for (const obj of d.objects ?? []) {
+  private drop(s: Statement, d: NodeOf<"DropStmt">): void {
+    for (const obj of d.objects as Node[]) {
       const parts = strings(listItems(obj));
+      const key = qualified(parts, this.schema);
       switch (d.removeType) {
         case "OBJECT_TABLE": {
-          const key = qualified(parts, this.schema);
-          if (!key) break;
           if (!this.newTable(key)) this.destructive(s, "DROP TABLE", key);
           this.tables.delete(key);
           for (const [name, idx] of this.indexes) if (idx.table === key) this.indexes.delete(name);
           break;
         }
         case "OBJECT_INDEX": {
-          const key = qualified(parts, this.schema);
-          if (!key) break;
           const idx = this.indexes.get(key);
           const newIndex = idx !== undefined && (idx.createdIn === this.file || this.newTable(idx.table));
           this.events.push({
@@ -420,34 +401,25 @@ class Replayer {
         case "OBJECT_EXTENSION":
           for (const p of parts) this.extensions.delete(p);
           break;
-        case "OBJECT_POLICY": {
-          const policy = parts[parts.length - 1];
-          const table = this.tables.get(qualified(parts.slice(0, -1), this.schema) ?? "");
-          if (policy !== undefined) table?.policies.delete(policy);
+        case "OBJECT_POLICY":
+          this.tables.get(qualified(parts.slice(0, -1), this.schema))?.policies.delete(parts[parts.length - 1] as string);
           break;
-        }
         case "OBJECT_SCHEMA":
-          for (const schema of parts) {
-            for (const key of [...this.tables.keys()]) if (key.startsWith(`${schema}.`)) this.tables.delete(key);
-          }
+          for (const t of [...this.tables.keys()]) if (parts.some((schema) => t.startsWith(`${schema}.`))) this.tables.delete(t);
           break;
         case "OBJECT_TYPE":
-        case "OBJECT_DOMAIN": {
-          const key = qualified(parts, this.schema);
-          if (key) this.domains.delete(key);
+        case "OBJECT_DOMAIN":
+          this.domains.delete(key);
           break;
-        }
         default:
           break;
       }
     }
   }
 
-  private createIndex(s: Statement, i: NodeOf_Index): void {
-    const table = this.rel(i?.relation);
-    if (!i || !table) return;
-    const schema = table.slice(0, table.lastIndexOf("."));
-    const index = i.idxname ? `${schema}.${i.idxname}` : undefined;
+  private createIndex(s: Statement, i: NodeOf<"IndexStmt">): void {
+    const table = this.rel(i.relation);
+    const index = i.idxname ? `${table.slice(0, table.lastIndexOf("."))}.${i.idxname}` : undefined;
     this.events.push({
       kind: "create-index",
       where: this.where(s),
@@ -458,25 +430,22 @@ class Replayer {
       inTransactionBlock: this.inTx,
     });
     if (index) this.indexes.set(index, { table, createdIn: this.file });
-    for (const p of i.indexParams ?? []) {
+    for (const p of i.indexParams as Node[]) {
       const opclass = strings(nodeAs(p, "IndexElem")?.opclass);
-      const name = opclass[opclass.length - 1];
-      const ext = name !== undefined ? OPCLASS_EXTENSION[name] : undefined;
-      if (ext && name) this.events.push({ kind: "extension-use", where: this.where(s), extension: ext, via: `operator class ${name}` });
+      const name = opclass[opclass.length - 1] ?? "";
+      const ext = OPCLASS_EXTENSION[name];
+      if (ext) this.events.push({ kind: "extension-use", where: this.where(s), extension: ext, via: `operator class ${name}` });
     }
   }
 
-  private table(rv: RangeVar | undefined): TableState | undefined {
-    return this.tables.get(this.rel(rv) ?? "");
-  }
-
-  private createPolicy(s: Statement, p: NodeOf_CreatePolicy): void {
-    const table = this.table(p?.table);
-    if (!p || !table || !p.policy_name) return;
-    const cmd = (p.cmd_name ?? "all").toLowerCase();
-    table.policies.set(p.policy_name, {
-      name: p.policy_name,
-      command: (COMMANDS.has(cmd) ? cmd : "all") as PolicyCommand,
+  private createPolicy(s: Statement, p: NodeOf<"CreatePolicyStmt">): void {
+    const table = this.tables.get(this.rel(p.table));
+    if (!table) return;
+    const name = p.policy_name as string;
+    table.policies.set(name, {
+      name,
+      // The parser always names the command: all, select, insert, update or delete.
+      command: p.cmd_name as PolicyCommand,
       // The tree omits false values: a RESTRICTIVE policy has no `permissive` field.
       permissive: p.permissive === true,
       using: p.qual,
@@ -485,71 +454,46 @@ class Replayer {
     });
   }
 
-  private alterPolicy(s: Statement, p: NodeOf_AlterPolicy): void {
-    const table = this.table(p?.table);
-    const policy = p?.policy_name ? table?.policies.get(p.policy_name) : undefined;
-    if (!p || !policy) return;
+  private alterPolicy(s: Statement, p: NodeOf<"AlterPolicyStmt">): void {
+    const policy = this.tables.get(this.rel(p.table))?.policies.get(p.policy_name as string);
+    if (!policy) return;
     if (p.qual) policy.using = p.qual;
     if (p.with_check) policy.check = p.with_check;
     policy.where = this.where(s);
   }
 
-  private comment(s: Statement, c: NodeOf_Comment): void {
-    if (!c) return;
+  private comment(s: Statement, c: NodeOf<"CommentStmt">): void {
     const parts = strings(listItems(c.object));
     const text = (c.comment ?? "").trim().toLowerCase();
     if (c.objtype === "OBJECT_TABLE") {
-      const table = this.tables.get(qualified(parts, this.schema) ?? "");
+      const table = this.tables.get(qualified(parts, this.schema));
       if (table) table.global = text.startsWith(GLOBAL_MARKER) ? this.where(s) : undefined;
-    } else if (c.objtype === "OBJECT_COLUMN" && parts.length >= 2 && text.startsWith(NOT_MONEY_MARKER)) {
-      const table = qualified(parts.slice(0, -1), this.schema);
-      this.notMoney.add(`${table}.${parts[parts.length - 1]}`);
+    } else if (c.objtype === "OBJECT_COLUMN" && text.startsWith(NOT_MONEY_MARKER)) {
+      this.notMoney.add(`${qualified(parts.slice(0, -1), this.schema)}.${parts[parts.length - 1]}`);
     }
   }
 
-  private createExtension(s: Statement, e: NodeOf_Extension): void {
-    if (e?.extname && !this.extensions.has(e.extname)) this.extensions.set(e.extname, { where: this.where(s), order: this.order });
+  private createExtension(s: Statement, e: NodeOf<"CreateExtensionStmt">): void {
+    const name = e.extname as string;
+    if (!this.extensions.has(name)) this.extensions.set(name, { where: this.where(s), order: this.order });
   }
 
-  private createDomain(d: NodeOf_Domain): void {
-    const key = qualified(strings(d?.domainname), this.schema);
-    const base = this.baseType(d?.typeName);
-    if (key && base) this.domains.set(key, base.type);
+  private createDomain(d: NodeOf<"CreateDomainStmt">): void {
+    const base = this.baseType(d.typeName);
+    if (base) this.domains.set(qualified(strings(d.domainname), this.schema), base.type);
   }
 
-  private transaction(t: NodeOf_Tx): void {
-    const kind = t?.kind;
-    if (kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START") this.inTx = true;
-    else if (kind === "TRANS_STMT_COMMIT" || kind === "TRANS_STMT_ROLLBACK") this.inTx = false;
+  private transaction(t: NodeOf<"TransactionStmt">): void {
+    if (t.kind === "TRANS_STMT_BEGIN" || t.kind === "TRANS_STMT_START") this.inTx = true;
+    else if (t.kind === "TRANS_STMT_COMMIT" || t.kind === "TRANS_STMT_ROLLBACK") this.inTx = false;
   }
 
-  private setVariable(v: NodeOf_Set): void {
-    if (v?.name !== "search_path") return;
-    if (v.kind === "VAR_SET_VALUE") {
-      const first = v.args?.[0];
-      const a = nodeAs(first, "A_Const");
-      const name = a?.sval?.sval ?? str(first);
-      if (name) this.schema = name;
-    } else {
-      this.schema = "public";
-    }
+  private setVariable(v: NodeOf<"VariableSetStmt">): void {
+    if (v.name !== "search_path") return;
+    const first = nodeAs(v.args?.[0], "A_Const")?.sval?.sval;
+    this.schema = v.kind === "VAR_SET_VALUE" && first ? first : "public";
   }
 }
-
-type NodeOfCreate = NodeOf<"CreateStmt"> | undefined;
-type NodeOf_CTAS = NodeOf<"CreateTableAsStmt"> | undefined;
-type NodeOf_Alter = NodeOf<"AlterTableStmt"> | undefined;
-type NodeOf_Rename = NodeOf<"RenameStmt"> | undefined;
-type NodeOf_SetSchema = NodeOf<"AlterObjectSchemaStmt"> | undefined;
-type NodeOf_Drop = NodeOf<"DropStmt"> | undefined;
-type NodeOf_Index = NodeOf<"IndexStmt"> | undefined;
-type NodeOf_CreatePolicy = NodeOf<"CreatePolicyStmt"> | undefined;
-type NodeOf_AlterPolicy = NodeOf<"AlterPolicyStmt"> | undefined;
-type NodeOf_Comment = NodeOf<"CommentStmt"> | undefined;
-type NodeOf_Extension = NodeOf<"CreateExtensionStmt"> | undefined;
-type NodeOf_Domain = NodeOf<"CreateDomainStmt"> | undefined;
-type NodeOf_Tx = NodeOf<"TransactionStmt"> | undefined;
-type NodeOf_Set = NodeOf<"VariableSetStmt"> | undefined;
 
 function emptyTable(key: string, created: Where): TableState {
   return { key, created, columns: new Map(), columnsComplete: true, policies: new Map() };

@@ -87,8 +87,9 @@ export function scopeOf(n: Node | undefined, s: TenantSettings, depth = 0): Scop
   if (n === undefined || depth > 32) return "none";
   const bool = nodeAs(n, "BoolExpr");
   if (bool) {
-    const scopes = (bool.args ?? []).map((a) => scopeOf(a, s, depth + 1));
-    if (scopes.length === 0 || bool.boolop === "NOT_EXPR") return "none";
+    if (bool.boolop === "NOT_EXPR") return "none";
+    // AND and OR always have operands.
+    const scopes = (bool.args as Node[]).map((a) => scopeOf(a, s, depth + 1));
     const ranks = scopes.map((x) => RANK[x]);
     const r = bool.boolop === "AND_EXPR" ? Math.max(...ranks) : Math.min(...ranks);
     return r === 2 ? "tenant" : r === 1 ? "shared" : "none";
