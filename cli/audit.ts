@@ -167,8 +167,9 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     const s = service(f.urn);
     return s ? { ...f, service: s } : f;
   });
-  const hasSummaries = log.checked.size > 0;
+  const hasSummaries = log.checked.size > 0 || log.stackPolicies.size > 0;
   const checked = new Map<string, Checked>();
+  for (const p of log.stackPolicies) checked.set(p, "stack");
   for (const [policy, urns] of log.checked) {
     checked.set(
       policy,
@@ -182,7 +183,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     );
   }
   const ours = log.packs.find((p) => p.name === PACK_NAME);
-  const evaluated = hasSummaries ? [...log.checked.keys()] : GATES.map((g) => g.name);
+  const evaluated = hasSummaries ? [...log.checked.keys(), ...log.stackPolicies] : GATES.map((g) => g.name);
   const first = log.resources[0]?.urn.split("::");
   return buildReport({
     source: { kind: "events", file: relativeToCwd(file, cwd), project: first?.[1], stack: first?.[0]?.slice("urn:pulumi:".length) },

@@ -63,8 +63,10 @@ export interface EventLog {
   readonly findings: readonly Finding[];
   /** Resources seen in step events (for the service each belongs to). */
   readonly resources: readonly ResourceInput[];
-  /** Policy → URNs it ran on (from the analyze summary events), when the log has them. */
+  /** Resource policy → URNs it ran on (from the analyze summary events), when the log has them. */
   readonly checked: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Stack policies that ran (from the stack analyze summary event). */
+  readonly stackPolicies: ReadonlySet<string>;
   readonly packs: readonly { name: string; version: string }[];
   readonly events: number;
 }
@@ -132,6 +134,7 @@ export function parseEventLog(text: string, file = "event log"): EventLog {
   const findings: Finding[] = [];
   const resources = new Map<string, ResourceInput>();
   const checked = new Map<string, Set<string>>();
+  const stackPolicies = new Set<string>();
   const packs = new Map<string, string>();
   let events = 0;
   const lines = text.split(/\r?\n/);
@@ -163,14 +166,19 @@ export function parseEventLog(text: string, file = "event log"): EventLog {
         );
       }
     }
-    for (const s of [ev.policyAnalyzeSummaryEvent, ev.policyAnalyzeStackSummaryEvent]) {
-      if (!s) continue;
-      if (s.policyPackName) packs.set(s.policyPackName, packs.get(s.policyPackName) ?? "");
-      for (const p of [...(s.passed ?? []), ...(s.failed ?? [])]) {
+    const rs = ev.policyAnalyzeSummaryEvent;
+    if (rs) {
+      if (rs.policyPackName && !packs.has(rs.policyPackName)) packs.set(rs.policyPackName, "");
+      for (const p of [...(rs.passed ?? []), ...(rs.failed ?? [])]) {
         let set = checked.get(p);
         if (!set) checked.set(p, (set = new Set()));
-        if (s.resourceUrn) set.add(s.resourceUrn);
+        if (rs.resourceUrn) set.add(rs.resourceUrn);
       }
+    }
+    const ss = ev.policyAnalyzeStackSummaryEvent;
+    if (ss) {
+      if (ss.policyPackName && !packs.has(ss.policyPackName)) packs.set(ss.policyPackName, "");
+      for (const p of [...(ss.passed ?? []), ...(ss.failed ?? [])]) stackPolicies.add(p);
     }
     for (const step of [ev.resourcePreEvent, ev.resOutputsEvent]) {
       const st = step?.metadata.new ?? step?.metadata.old;
@@ -179,7 +187,7 @@ export function parseEventLog(text: string, file = "event log"): EventLog {
         type: st.type,
         urn: st.urn,
         name: nameFromUrn(st.urn),
-        props: normaliseSecrets(st.outputs ?? st.inputs ?? {}) as Record<string, unknown>,
+        props: normaliseSecrets(st.outputs && Object.keys(st.outputs).length > 0 ? st.outputs : (st.inputs ?? {})) as Record<string, unknown>,
         parent: st.parent || undefined,
       });
     }
@@ -188,6 +196,7 @@ export function parseEventLog(text: string, file = "event log"): EventLog {
     findings,
     resources: [...resources.values()],
     checked,
+    stackPolicies,
     packs: [...packs.entries()].map(([name, version]) => ({ name, version })).sort((a, b) => a.name.localeCompare(b.name)),
     events,
   };

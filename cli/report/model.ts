@@ -268,7 +268,7 @@ function lineReport(
     const f = violations.filter((v) => v.policy === gate && inScope(service, v.service));
     const w = waived.filter((v) => v.policy === gate && inScope(service, v.service));
     const c = checked?.get(gate);
-    const scoped = c === undefined || c === "stack" ? c : c.filter((r) => inScope(service, r.service));
+    const scoped = c === undefined || c === "stack" ? c : c.filter((r) => inScope(service, r.service)).sort((a, b) => cmp(a.urn, b.urn));
     const status = gateStatus(f, w, evaluated.has(gate), checked ? (scoped ?? []) : undefined);
     const ev: GateEvidence = { gate, title: gateByName(gate)?.title ?? gate, status, findings: f, waived: w };
     return scoped === undefined ? ev : { ...ev, checked: scoped };
