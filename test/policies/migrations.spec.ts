@@ -4,6 +4,10 @@
  * the shipped migrations of the three services (stacks/migrations) must pass every gate.
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { unknownCheckingProxy, type PolicyResource, type StackValidationArgs, type StackValidationPolicy } from "@pulumi/policy";
+import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
 import { T } from "../../policypack/src/access/tokens";
 import { initRules, type Rule } from "../../policypack/src/engine/rule";
 import type { Finding } from "../../policypack/src/engine/run";
@@ -19,7 +23,7 @@ import {
   postgresRequiredExtensions,
 } from "../../policypack/src/policies/migrations";
 import { RULES } from "../../policypack/src/policies";
-import { expectClean, expectOne, res, run, UNKNOWN } from "../support/fixtures";
+import { expectClean, expectOne, res, run, TODAY, UNKNOWN } from "../support/fixtures";
 import { fixture, migrationsMap, shipped } from "../fixtures/sql/configmaps";
 
 const ALL: readonly Rule[] = [
@@ -501,5 +505,46 @@ describe("migration gates: messages", () => {
     const onlyDown = migrationsMap("search", { "0001_a.down.sql": "SELECT 1;" });
     const findings = run(postgresRequiredExtensions, [onlyDown], { "postgres-required-extensions": { required: { search: ["pg_trgm"] } } });
     expectOne(findings, { policy: "postgres-required-extensions" }, "extension pg_trgm", "to the first migration");
+  });
+});
+
+describe("migration gates: in the pack", () => {
+  it("loading the pack's rules does not load the parser (its WebAssembly loads in the rules' init)", () => {
+    const index = path.join(__dirname, "..", "..", "policypack", "src", "policies", "index.js");
+    const probe = `require(${JSON.stringify(index)}); console.log(Object.keys(require.cache).filter((k) => k.includes("libpg-query")).length)`;
+    const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "0");
+  });
+
+  it("runs through the policy SDK adapter as a stack policy (init awaited, violations on the ConfigMap's URN)", async () => {
+    const data = shipped("registration");
+    data["0002_patients.up.sql"] = (data["0002_patients.up.sql"] as string).replace("ALTER TABLE registration.patients FORCE ROW LEVEL SECURITY;", "");
+    const cm = migrationsMap("registration", data, { annotations: ANNOTATIONS["registration"] });
+    const resource: PolicyResource = {
+      type: cm.type,
+      urn: cm.urn,
+      name: cm.name,
+      props: unknownCheckingProxy(structuredClone(cm.props)),
+      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    };
+    const args: StackValidationArgs = {
+      resources: [resource],
+      getConfig: <C extends object>() => ({}) as C,
+      stackTags: new Map(),
+      notApplicable: () => {
+        throw new Error("n/a");
+      },
+    };
+    const got: { message: string; urn?: string }[] = [];
+    const policy = toPulumiPolicy(migrationsTenantRls, { today: () => TODAY, facts: {} }) as StackValidationPolicy;
+    await policy.validateStack(args, (message: string, urn?: string) => got.push({ message, urn }));
+    assert.equal(got.length, 1);
+    assert.equal(got[0]?.urn, cm.urn);
+    assert.match(got[0]?.message ?? "", /0002_patients\.up\.sql line 1: table registration\.patients has a tenant_id column but row-level security is not forced/);
   });
 });
