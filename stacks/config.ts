@@ -74,13 +74,16 @@ const scalar = {
   "readiness:alertEmail": { schema: z.string().email({ message: "must be an email address" }), example: "sre-oncall@acme.example" },
 } as const;
 
+/** A structured config value; INVALID (already reported) when it is not JSON. */
+const INVALID = Symbol("invalid");
+
 function parseJson(key: string, raw: string | undefined, problems: string[]): unknown {
   if (raw === undefined || raw.trim() === "") return undefined;
   try {
     return JSON.parse(raw);
   } catch {
     problems.push(`${key}: is not a YAML/JSON object. Fix: write it as a map under config: in Pulumi.<stack>.yaml (see Pulumi.prod.yaml).`);
-    return undefined;
+    return INVALID;
   }
 }
 
@@ -134,7 +137,9 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   // images
   const imagesRaw = parseJson("readiness:images", raw["readiness:images"], problems);
   const images: Record<string, string> = {};
-  if (imagesRaw === undefined) {
+  if (imagesRaw === INVALID) {
+    // reported
+  } else if (imagesRaw === undefined) {
     problems.push(`readiness:images: is required (a map of image name → reference by digest). Fix: add readiness:images with ${requiredImages().join(", ")} (see Pulumi.prod.yaml).`);
   } else {
     const r = z.record(z.string(), z.string().min(1)).safeParse(imagesRaw);
@@ -151,7 +156,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   const platformDefaults = defaultPlatformOptions(environment);
   let platform = merge(platformDefaults, { region });
   const platformRaw = parseJson("readiness:platform", raw["readiness:platform"], problems);
-  if (platformRaw !== undefined) {
+  if (platformRaw !== undefined && platformRaw !== INVALID) {
     const r = platformOverrideSchema.safeParse(platformRaw);
     if (!r.success) problems.push(...zodIssues("readiness:platform", r.error, [...optionNames(platformDefaults)], "Fix: see docs/component.md (platform options)."));
     else platform = merge(platform, r.data);
@@ -160,7 +165,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   // service overrides
   const overridesRaw = parseJson("readiness:services", raw["readiness:services"], problems);
   const overrides: Record<string, unknown> = {};
-  if (overridesRaw !== undefined) {
+  if (overridesRaw !== undefined && overridesRaw !== INVALID) {
     if (typeof overridesRaw !== "object" || overridesRaw === null || Array.isArray(overridesRaw)) {
       problems.push("readiness:services: must be a map of service name → options. Fix: see docs/component.md.");
     } else {

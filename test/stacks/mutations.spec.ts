@@ -35,6 +35,7 @@ interface Mutation {
 const MUTATIONS: readonly Mutation[] = [
   { gate: "data-residency", option: "region", services: { maintenance: { region: "europe-west2" } }, names: ["maintenance-db", "maintenance-vendor-invoices", "maintenance-api"], facts: ['"europe-west2"'] },
   { gate: "cmek-required", option: "encryption.cmek", services: { config: { encryption: { cmek: false } } }, names: ["config-db", "config-db-replica", "config-secret-db-password", "config-events"], facts: ["without a customer-managed encryption key"] },
+  { gate: "cmek-required", option: "platform encryption.cmek", platform: { encryption: { cmek: false } }, names: ["gke", "registry", "log-archive"], facts: ["application-layer secrets encryption is not on"] },
   { gate: "kms-key-hygiene", option: "encryption.rotationDays", services: { registration: { encryption: { rotationDays: 365 } } }, names: ["registration-sql-key", "registration-dr-sql-key"], facts: ["rotates every 365 days, more than 90"] },
   { gate: "kms-key-hygiene", option: "encryption.protectKeys", services: { registration: { encryption: { protectKeys: false } } }, names: ["registration-secrets-key"], facts: ["is not protected from destroy"] },
   { gate: "cloudsql-backups-pitr", option: "database.pitrDays", services: { registration: { database: { pitrDays: 3 } } }, names: ["registration-db"], facts: ["keeps transaction logs for 3 days"] },
