@@ -16,9 +16,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { AnalyzerProcess } from "../cli/analyzer-client";
 import { RULES } from "../policypack/src/policies";
-import { load, median, nowMs, PACK_DIR, productionConfig, REPO, round, SEED, vmHwmMiB } from "./common";
+import { fastPackDir, load, median, nowMs, PACK_DIR, procCpuMs, productionConfig, REPO, round, SEED, vmHwmMiB } from "./common";
 import { BUNDLE_SIZE, generateStack, typeMix } from "./generate";
-import { encodeAnalyze, encodeAnalyzeStack, RawAnalyzer } from "./wire";
+import { encodeAnalyze, encodeAnalyzeStack, RawAnalyzer, type Diag } from "./wire";
 
 const QUICK = process.argv.includes("--quick");
 const OUT = (() => {
@@ -129,21 +129,32 @@ interface StackRun {
   clientEncodeMs: number;
   runs: number[];
   medianMs: number;
+  /** CPU time the pack process used for one request (median): robust to a busy machine. */
+  packCpuMs: number;
   usPerResource: number;
   diagnostics: number;
   packPeakRssMiB: number;
 }
 
-async function grpcPhase(sizes: { analyze: readonly number[]; stack: readonly number[] }): Promise<{
+interface GrpcResult {
   analyze: AnalyzeRun[];
   analyzeStack: StackRun[];
   idleRssMiB: number;
-}> {
-  const pack = await AnalyzerProcess.launch(PACK_DIR, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+  /** Sorted diagnostics per AnalyzeStack size, for the comparison of two packs. */
+  diagnostics: Map<number, string[]>;
+}
+
+async function grpcPhase(
+  packDir: string,
+  sizes: { analyze: readonly number[]; stack: readonly number[] },
+  repsFor: (size: number) => number,
+): Promise<GrpcResult> {
+  const pack = await AnalyzerProcess.launch(packDir, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+  const pid = pack.child.pid as number;
   const client = new RawAnalyzer(pack.port);
   try {
     await client.configure(productionConfig());
-    const idleRssMiB = vmHwmMiB(pack.child.pid as number) ?? 0;
+    const idleRssMiB = vmHwmMiB(pid) ?? 0;
     const analyze: AnalyzeRun[] = [];
     for (const size of sizes.analyze) {
       const bodies = generateStack(size, SEED).map(encodeAnalyze);
@@ -155,19 +166,26 @@ async function grpcPhase(sizes: { analyze: readonly number[]; stack: readonly nu
       }
     }
     const analyzeStack: StackRun[] = [];
+    const diagnostics = new Map<number, string[]>();
     for (const size of sizes.stack) {
       const stack = generateStack(size, SEED);
       let t = nowMs();
       const body = encodeAnalyzeStack(stack);
       const clientEncodeMs = nowMs() - t;
-      const reps = QUICK ? 2 : size >= 50_000 ? 3 : 5;
       const runs: number[] = [];
-      let diagnostics = 0;
-      for (let i = 0; i < reps; i++) {
+      const cpus: number[] = [];
+      let diags: Diag[] = [];
+      for (let i = 0; i < repsFor(size); i++) {
+        const c0 = procCpuMs(pid);
         t = nowMs();
-        diagnostics = (await client.analyzeStack(body)).length;
+        diags = await client.analyzeStack(body);
         runs.push(round(nowMs() - t));
+        cpus.push(procCpuMs(pid) - c0);
       }
+      diagnostics.set(
+        size,
+        diags.map((d) => JSON.stringify(d)).sort(),
+      );
       const m = median(runs);
       const r: StackRun = {
         size,
@@ -175,18 +193,34 @@ async function grpcPhase(sizes: { analyze: readonly number[]; stack: readonly nu
         clientEncodeMs: round(clientEncodeMs),
         runs,
         medianMs: round(m),
+        packCpuMs: round(median(cpus)),
         usPerResource: round((m * 1000) / size, 1),
-        diagnostics,
-        packPeakRssMiB: vmHwmMiB(pack.child.pid as number) ?? 0,
+        diagnostics: diags.length,
+        packPeakRssMiB: vmHwmMiB(pid) ?? 0,
       };
       analyzeStack.push(r);
-      log(`AnalyzeStack ${size}: ${runs.join(", ")} ms`);
+      log(`AnalyzeStack ${size} (${path.basename(packDir)}): ${runs.join(", ")} ms; pack CPU ${r.packCpuMs} ms`);
     }
-    return { analyze, analyzeStack, idleRssMiB };
+    return { analyze, analyzeStack, idleRssMiB, diagnostics };
   } finally {
     client.close();
     await pack.close();
   }
+}
+
+/** Do two packs give the same diagnostics (same policy, level, message, URN), as multisets? */
+function sameDiagnostics(a: readonly string[] | undefined, b: readonly string[] | undefined): { identical: boolean; onlyA: number; onlyB: number } {
+  if (!a || !b) return { identical: false, onlyA: a?.length ?? 0, onlyB: b?.length ?? 0 };
+  const count = new Map<string, number>();
+  for (const x of a) count.set(x, (count.get(x) ?? 0) + 1);
+  let onlyB = 0;
+  for (const x of b) {
+    const n = count.get(x) ?? 0;
+    if (n > 0) count.set(x, n - 1);
+    else onlyB++;
+  }
+  const onlyA = [...count.values()].reduce((s, n) => s + n, 0);
+  return { identical: onlyA === 0 && onlyB === 0, onlyA, onlyB };
 }
 
 // ------------------------------------------------------------------------------ in-process
@@ -236,17 +270,22 @@ async function main(): Promise<void> {
   log(`cold start median ${cold.medianMs} ms (${cold.runs.join(", ")})`);
   const startup = await startupBreakdown(QUICK ? 1 : 3);
 
-  log("gRPC");
-  const grpcRes = await grpcPhase({ analyze: [1_000, 10_000], stack: sizes });
+  log("gRPC: the pack");
+  // The SDK's AnalyzeStack costs ~2-3 s per 1,000 resources: fewer repetitions for the large sizes.
+  const grpcRes = await grpcPhase(PACK_DIR, { analyze: [1_000, 10_000], stack: sizes }, (n) => (QUICK ? 1 : n <= 1_000 ? 5 : n <= 10_000 ? 3 : 1));
+  log("gRPC: the one-pass AnalyzeStack prototype (bench/fast)");
+  const fastRes = await grpcPhase(fastPackDir(), { analyze: [], stack: sizes }, (n) => (QUICK ? 2 : n <= 10_000 ? 5 : 3));
+  const comparison = sizes.map((n) => ({ size: n, ...sameDiagnostics(grpcRes.diagnostics.get(n), fastRes.diagnostics.get(n)) }));
 
   log("in-process");
   const evals = sizes.map((s) => worker<EvalResult>("eval", s));
   for (const e of evals) log(`evaluate ${e.size}: ${e.evaluateMs} ms (${e.usPerResource} us/resource, ${e.ratioToBare}x bare)`);
-  const anatomy = worker<Record<string, number>>("anatomy", sizes[sizes.length - 1] as number);
+  const anatomy = worker<Record<string, number>>("anatomy", 10_000);
   const perRule = worker<{ stackViewMs: number; perRuleMs: Record<string, number> }>("rules", 10_000);
   const endLoad = load();
 
   const st = (n: number) => grpcRes.analyzeStack.find((r) => r.size === n);
+  const fst = (n: number) => fastRes.analyzeStack.find((r) => r.size === n);
   const ev = (n: number) => evals.find((r) => r.size === n);
   const an = (n: number, c: number) => grpcRes.analyze.find((r) => r.size === n && r.concurrency === c);
   const largest = sizes[sizes.length - 1] as number;
@@ -261,23 +300,28 @@ async function main(): Promise<void> {
     startup,
     analyze: grpcRes.analyze,
     analyzeStack: grpcRes.analyzeStack,
+    analyzeStackOnePassPrototype: fastRes.analyzeStack,
+    prototypeSameDiagnostics: comparison,
     packIdleRssMiB: grpcRes.idleRssMiB,
     inProcess: evals,
     linearity: {
       analyzeStack10kOver1k: ratio(st(10_000)?.medianMs, st(1_000)?.medianMs),
       analyzeStack50kOver10k: ratio(st(50_000)?.medianMs, st(10_000)?.medianMs),
+      prototype10kOver1k: ratio(fst(10_000)?.medianMs, fst(1_000)?.medianMs),
+      prototype50kOver10k: ratio(fst(50_000)?.medianMs, fst(10_000)?.medianMs),
       evaluate10kOver1k: ratio(ev(10_000)?.evaluateMs, ev(1_000)?.evaluateMs),
       evaluate50kOver10k: ratio(ev(50_000)?.evaluateMs, ev(10_000)?.evaluateMs),
       analyze10kOver1k: ratio(an(10_000, 1)?.ms, an(1_000, 1)?.ms),
     },
-    analyzeStackAnatomy: anatomy,
-    perRuleAt10k: perRule,
+    analyzeStackAnatomyCpuMs: anatomy,
+    perRuleCpuMsAt10k: perRule,
     targets: {
       coldStartMs: { target: TARGETS.coldStartMs, measured: cold.medianMs, met: cold.medianMs < TARGETS.coldStartMs },
       analyzeStack50kMs: {
         target: TARGETS.analyzeStack50kMs,
         measured: st(50_000)?.medianMs ?? null,
         met: st(50_000) ? (st(50_000)?.medianMs as number) < TARGETS.analyzeStack50kMs : null,
+        prototype: fst(50_000)?.medianMs ?? null,
       },
       inProcessRatioToBare: {
         target: TARGETS.inProcessRatioToBare,
@@ -293,17 +337,23 @@ async function main(): Promise<void> {
   const md: string[] = [];
   md.push(`## readiness-guard benchmark (${results.rules.total} rules: ${results.rules.resource} resource, ${results.rules.stack} stack)`);
   md.push("");
-  md.push(`Machine: ${results.machine.cores} cores, ${results.machine.node}; load average ${startLoad.load1} at start, ${endLoad.load1} at end.`);
+  md.push(
+    `Machine: ${results.machine.cores} cores, ${results.machine.node}; load average ${startLoad.load1} at start, ${endLoad.load1} at end. Synthetic stacks: seed ${SEED}, ${BUNDLE_SIZE} resources per service.`,
+  );
   md.push("");
   md.push(
     table([
       ["measure", "1,000", "10,000", "50,000", "target"],
-      ["AnalyzeStack over gRPC (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
-      ["AnalyzeStack per resource", fmt(st(1_000)?.usPerResource, " µs"), fmt(st(10_000)?.usPerResource, " µs"), fmt(st(50_000)?.usPerResource, " µs"), ""],
+      ["AnalyzeStack over gRPC, wall (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
+      ["AnalyzeStack, pack CPU", fmt(st(1_000)?.packCpuMs, " ms"), fmt(st(10_000)?.packCpuMs, " ms"), fmt(st(50_000)?.packCpuMs, " ms"), ""],
+      ["AnalyzeStack, one-pass prototype, wall", fmt(fst(1_000)?.medianMs, " ms"), fmt(fst(10_000)?.medianMs, " ms"), fmt(fst(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
+      ["AnalyzeStack, one-pass prototype, pack CPU", fmt(fst(1_000)?.packCpuMs, " ms"), fmt(fst(10_000)?.packCpuMs, " ms"), fmt(fst(50_000)?.packCpuMs, " ms"), ""],
+      ["prototype gives the same diagnostics", ...comparison.map((c) => (c.identical ? `yes (${fmt(st(c.size)?.diagnostics)})` : `NO (${c.onlyA}/${c.onlyB} differ)`)), ...(sizes.length < 3 ? ["–"] : []), ""],
       ["pack peak RSS after AnalyzeStack", fmt(st(1_000)?.packPeakRssMiB, " MiB"), fmt(st(10_000)?.packPeakRssMiB, " MiB"), fmt(st(50_000)?.packPeakRssMiB, " MiB"), ""],
-      ["Analyze, sequential", fmt(an(1_000, 1)?.resourcesPerSec, "/s"), fmt(an(10_000, 1)?.resourcesPerSec, "/s"), "", ""],
-      ["Analyze, 8 in flight", fmt(an(1_000, 8)?.resourcesPerSec, "/s"), fmt(an(10_000, 8)?.resourcesPerSec, "/s"), "", ""],
-      ["in-process evaluate (median)", fmt(ev(1_000)?.evaluateMs, " ms"), fmt(ev(10_000)?.evaluateMs, " ms"), fmt(ev(50_000)?.evaluateMs, " ms"), ""],
+      ["prototype peak RSS", fmt(fst(1_000)?.packPeakRssMiB, " MiB"), fmt(fst(10_000)?.packPeakRssMiB, " MiB"), fmt(fst(50_000)?.packPeakRssMiB, " MiB"), ""],
+      ["Analyze, sequential", fmt(an(1_000, 1)?.resourcesPerSec, " res/s"), fmt(an(10_000, 1)?.resourcesPerSec, " res/s"), "", ""],
+      ["Analyze, 8 in flight", fmt(an(1_000, 8)?.resourcesPerSec, " res/s"), fmt(an(10_000, 8)?.resourcesPerSec, " res/s"), "", ""],
+      ["in-process evaluate, wall (median)", fmt(ev(1_000)?.evaluateMs, " ms"), fmt(ev(10_000)?.evaluateMs, " ms"), fmt(ev(50_000)?.evaluateMs, " ms"), ""],
       ["in-process per resource", fmt(ev(1_000)?.usPerResource, " µs"), fmt(ev(10_000)?.usPerResource, " µs"), fmt(ev(50_000)?.usPerResource, " µs"), ""],
       ["bare loop per resource (floor)", fmt(ev(1_000)?.bareUsPerResource, " µs"), fmt(ev(10_000)?.bareUsPerResource, " µs"), fmt(ev(50_000)?.bareUsPerResource, " µs"), ""],
       ["in-process / bare loop", fmt(ev(1_000)?.ratioToBare, "x"), fmt(ev(10_000)?.ratioToBare, "x"), fmt(ev(50_000)?.ratioToBare, "x"), "≤ 20x"],
@@ -316,29 +366,29 @@ async function main(): Promise<void> {
     `Cold start to port ready: median ${cold.medianMs} ms (min ${cold.minMs}, max ${cold.maxMs}, ${cold.runs.length} runs; target < ${TARGETS.coldStartMs} ms); RSS at ready ${cold.readyRssMiB} MiB.`,
   );
   md.push(
-    `Linearity (time ratio; linear = 10 and 5): AnalyzeStack 10k/1k ${fmt(results.linearity.analyzeStack10kOver1k)}, 50k/10k ${fmt(results.linearity.analyzeStack50kOver10k)}; evaluate 10k/1k ${fmt(results.linearity.evaluate10kOver1k)}, 50k/10k ${fmt(results.linearity.evaluate50kOver10k)}; Analyze 10k/1k ${fmt(results.linearity.analyze10kOver1k)}.`,
+    `Linearity (time ratios; linear = 10 and 5): AnalyzeStack 10k/1k ${fmt(results.linearity.analyzeStack10kOver1k)}, 50k/10k ${fmt(results.linearity.analyzeStack50kOver10k)}; prototype ${fmt(results.linearity.prototype10kOver1k)}, ${fmt(results.linearity.prototype50kOver10k)}; evaluate ${fmt(results.linearity.evaluate10kOver1k)}, ${fmt(results.linearity.evaluate50kOver10k)}; Analyze 10k/1k ${fmt(results.linearity.analyze10kOver1k)}.`,
   );
   md.push("");
   md.push(`Start-up (median of ${QUICK ? 1 : 3}, inside the pack process; node boot ${startup.nodeBootMs} ms, port printed at ${startup.readyMs} ms):`);
   md.push("");
   md.push(table([["component", "ms"], ...Object.entries(startup.groups).map(([g, ms]) => [g, ms]), ["non-loading work (policy metadata, config schemas, gRPC bind)", startup.otherWorkMs]]));
   md.push("");
-  md.push(`AnalyzeStack anatomy at ${fmt(anatomy["size"])} resources (in-process, the SDK's own handler; ${anatomy["stackPolicies"]} stack policies):`);
+  md.push(`AnalyzeStack anatomy at 10,000 resources (CPU ms, in-process, the SDK's own handler; ${anatomy["stackPolicies"]} stack policies):`);
   md.push("");
   md.push(
     table([
-      ["step", "ms"],
-      ["protobuf decode of the request (grpc-js, once)", fmt(anatomy["decodeMs"])],
+      ["step", "CPU ms"],
+      ["google-protobuf decode of the request (grpc-js, once)", fmt(anatomy["decodeMs"])],
       ["SDK deserializeProperties of every resource, once", fmt(anatomy["sdkDeserializeOnceMs"])],
       [`… repeated for each of the ${anatomy["stackPolicies"]} stack policies`, fmt(anatomy["sdkDeserializeAllPoliciesMs"])],
       ["adapter: inputs + StackView, once", fmt(anatomy["adaptOnceMs"])],
       [`… repeated for each stack policy`, fmt(anatomy["adaptAllPoliciesMs"])],
       ["all stack rules on one shared StackView", fmt(anatomy["stackRulesMs"])],
-      ["SDK AnalyzeStack handler, total (no transport)", fmt(anatomy["sdkHandlerMs"])],
+      ["SDK AnalyzeStack handler, total (no transport, request already decoded)", fmt(anatomy["sdkHandlerMs"])],
     ]),
   );
   md.push("");
-  md.push(`Per rule at 10,000 resources (ms, over a ${perRule.stackViewMs} ms StackView): ${Object.entries(perRule.perRuleMs).map(([k, v]) => `${k} ${v}`).join(", ")}.`);
+  md.push(`Per rule at 10,000 resources (CPU ms, over a ${perRule.stackViewMs} ms StackView): ${Object.entries(perRule.perRuleMs).map(([k, v]) => `${k} ${v}`).join(", ")}.`);
   md.push("");
   md.push(`Written to ${path.relative(REPO, OUT)}.`);
   process.stdout.write(`${md.join("\n")}\n`);

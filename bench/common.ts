@@ -51,3 +51,31 @@ export function load(): { load1: number; load5: number; cores: number } {
   const [l1, l5] = fs.readFileSync("/proc/loadavg", "utf8").split(" ").map(Number);
   return { load1: l1 ?? 0, load5: l5 ?? 0, cores: require("node:os").cpus().length as number };
 }
+
+/** CPU time of this process so far (user + system, all threads), in ms: robust to a busy machine. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** CPU time another process has used so far (utime + stime from /proc, 10 ms resolution), in ms. */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** A pack directory for the one-pass AnalyzeStack prototype (build/bench/fastpack), as the CLI would launch it. */
+export function fastPackDir(): string {
+  const dir = path.join(__dirname, "fastpack");
+  fs.mkdirSync(dir, { recursive: true });
+  const version = (JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "readiness-guard-fastpack", version, main: "index.js" }));
+  fs.writeFileSync(path.join(dir, "index.js"), `require(${JSON.stringify(path.join(__dirname, "fast", "index.js"))});\n`);
+  return dir;
+}

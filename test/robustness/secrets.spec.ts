@@ -80,3 +80,24 @@ describe("robustness: secrets never rendered", () => {
     assert.equal(stack.secretTexts(), stack.secretTexts());
   });
 });
+
+describe("robustness: path reading is memoised without sharing state between callers", () => {
+  it("splitPath returns the same parts for the same path, and lookups stay independent", async () => {
+    const { splitPath, lookup } = await import("../../policypack/src/access/values");
+    assert.deepEqual(splitPath("a.b.c"), ["a", "b", "c"]);
+    assert.equal(splitPath("a.b.c"), splitPath("a.b.c"), "memoised");
+    assert.deepEqual(splitPath(""), []);
+    assert.deepEqual(splitPath(["x", 0]), ["x", 0]);
+    assert.deepEqual(lookup({ a: { b: { c: 1 } } }, "a.b.c"), { kind: "known", value: 1, secret: false });
+    assert.deepEqual(lookup({ a: { b: UNKNOWN } }, "a.b.c"), { kind: "unknown", path: "a.b" });
+    for (let i = 0; i < 10_050; i++) splitPath(`p${i}.q`);
+    assert.deepEqual(splitPath("p10049.q"), ["p10049", "q"], "past the cache bound, paths still split");
+  });
+
+  it("every unknown sentinel is recognised, and ordinary strings of the same length are not", async () => {
+    const { isUnknown, UNKNOWN_SENTINELS } = await import("../../policypack/src/access/values");
+    for (const s of UNKNOWN_SENTINELS) assert.ok(isUnknown(s));
+    assert.ok(!isUnknown("00000000-0000-0000-0000-000000000000"));
+    assert.ok(!isUnknown(36));
+  });
+});

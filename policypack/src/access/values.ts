@@ -26,7 +26,8 @@ const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 export function isUnknown(v: unknown): boolean {
-  return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+  // Every sentinel is a 36-character UUID: the length test keeps this cheap on ordinary strings.
+  return typeof v === "string" && v.length === 36 && UNKNOWN_SENTINELS.has(v);
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -48,9 +49,18 @@ const ABSENT: Lookup = { kind: "absent" };
 
 export type Path = string | readonly (string | number)[];
 
+/** Split dotted paths, memoised: rules read the same few paths on every resource. */
+const PATH_CACHE = new Map<string, readonly string[]>();
+const PATH_CACHE_MAX = 10_000;
+
 export function splitPath(path: Path): readonly (string | number)[] {
   if (typeof path !== "string") return path;
-  return path === "" ? [] : path.split(".");
+  let parts = PATH_CACHE.get(path);
+  if (!parts) {
+    parts = path === "" ? [] : path.split(".");
+    if (PATH_CACHE.size < PATH_CACHE_MAX) PATH_CACHE.set(path, parts);
+  }
+  return parts;
 }
 
 /**
