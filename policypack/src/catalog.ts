@@ -179,7 +179,7 @@ export const GATES = [
     proves:
       "Every table with a tenant_id column has RLS ENABLED and FORCED and a policy whose USING and WITH CHECK tie tenant_id to the session's tenant setting; a table without tenant_id must be declared global.",
     remediation:
-      "ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY; CREATE POLICY tenant_isolation ON t USING (tenant_id = current_setting('app.tenant_id')::uuid) WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);",
+      "ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY; CREATE POLICY tenant_isolation ON t USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);",
     sources: [
       { seed: "002", section: S5, line: "All tables have RLS enabled with tenant_id policy" },
       { seed: "000", section: "Security", line: "RLS policies verified in integration tests" },

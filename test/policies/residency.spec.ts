@@ -73,6 +73,11 @@ describe("data-residency", () => {
     expectClean(run(dataResidency, [mutate(b, "labels", { "dr-role": "backup" })]));
   });
 
+  it("allows a key ring in the DR region (it holds the DR replica's keys), not outside DR", () => {
+    expectClean(run(dataResidency, [keyRing("registration-dr-ring", "europe-west4")]));
+    expectOne(run(dataResidency, [keyRing("us-ring", "us-east1")]), { policy: P, name: "us-ring" }, "outside the allowed regions");
+  });
+
   it("fails a replica in a region that is neither allowed nor DR", () => {
     const db = sqlPrimary();
     const rep = sqlReplica(db, "registration-db-replica", "us-central1");

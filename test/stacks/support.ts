@@ -65,14 +65,7 @@ export async function runStack(stack: StackName, config: Record<string, string> 
  * config files) until the pack is fixed; the compliance spec fails when a gap no longer fires,
  * so the entry gets removed. Each is reported to the lead with the fix.
  */
-export const KNOWN_GAPS: readonly { policy: string; resource: string; justification: string }[] = [
-  {
-    policy: "data-residency",
-    resource: "*-dr-ring",
-    justification:
-      "the DR replica's CMEK key must live in the replica's region (europe-west4; kms-key-hygiene co-location), and a KMS KeyRing has no labels to mark it dr-role=replica",
-  },
-];
+export const KNOWN_GAPS: readonly { policy: string; resource: string; justification: string }[] = [];
 
 /** The stack's pack config, with the KNOWN_GAPS waivers added. */
 export function packConfig(stack: StackName): Record<string, unknown> {

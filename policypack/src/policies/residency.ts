@@ -29,9 +29,13 @@ export const residencySettings = z.strictObject({
   drRoleLabel: z.string().default("dr-role"),
 });
 
-/** A replica or backup may live in a DR region. */
+/**
+ * A replica or backup may live in a DR region. So may a KMS key ring: it holds the keys of the DR
+ * data beside it (kms-key-hygiene requires keys in the region of the data), and has no labels.
+ */
 function isReplicaOrBackup(r: ResourceView, drRoleLabel: string): boolean {
   if (r.type === T.sqlInstance && r.get("masterInstanceName").kind !== "absent") return true;
+  if (r.type === T.kmsKeyRing) return true;
   const role = r.labels()[drRoleLabel];
   return role === "replica" || role === "backup";
 }
