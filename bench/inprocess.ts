@@ -76,6 +76,10 @@ async function evalMode(size: number): Promise<Record<string, unknown>> {
   for (const f of first.findings) kinds[f.kind] = (kinds[f.kind] ?? 0) + 1;
   const reps = repsFor(size);
   const ev = timeIt(reps, run);
+  // The same without the rules that parse SQL (those with an async init): the rest of the pack.
+  const noSql = RULES.filter((r) => r.init === undefined);
+  const noSqlConfig = Object.fromEntries(Object.entries(config).filter(([k]) => noSql.some((r) => r.gate === k)));
+  const evNoSql = timeIt(reps, () => evaluate(noSql, stack, noSqlConfig, { today: BENCH_TODAY, facts: BENCH_FACTS }));
   let sink = 0;
   const bare = timeIt(reps * 3, () => (sink += bareLoop(stack)));
   return {
@@ -94,6 +98,9 @@ async function evalMode(size: number): Promise<Record<string, unknown>> {
     bareMs: round(bare.median, 3),
     bareUsPerResource: round((bare.median * 1000) / size, 3),
     ratioToBare: round(ev.median / bare.median, 1),
+    sqlRules: RULES.length - noSql.length,
+    evaluateNoSqlMs: round(evNoSql.median, 2),
+    ratioToBareNoSql: round(evNoSql.median / bare.median, 1),
     heapBeforeMiB: mib(before.heapUsed),
     heapDeltaMiB: mib(after.heapUsed - before.heapUsed),
     rssBeforeMiB: mib(before.rss),

@@ -1,8 +1,9 @@
 /**
  * PROTOTYPE (benchmark only): the pack's composition root (policypack/src/index.ts) plus the
- * one-pass AnalyzeStack (fast/analyze-stack.ts). The benchmark launches it from a temporary pack
+ * one-pass AnalyzeStack (fast/analyze-stack.ts) and the start-up trim (fast/preload.ts). The benchmark launches it from a temporary pack
  * directory to compare it with the real pack on the same requests.
  */
+import "./preload";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { PolicyPack } from "@pulumi/policy";
