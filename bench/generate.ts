@@ -513,6 +513,7 @@ function leaves(v: unknown, out: Leaf[], depth = 0): Leaf[] {
     v.forEach((x, i) => (typeof x === "object" && x !== null ? leaves(x, out, depth + 1) : out.push({ parent: v, key: i, value: x })));
   } else if (typeof v === "object" && v !== null) {
     for (const [k, x] of Object.entries(v)) {
+      if (k === SECRET_SIG) continue; // a secret's signature is the engine's, never damaged
       if (typeof x === "object" && x !== null) leaves(x, out, depth + 1);
       else out.push({ parent: v as Props, key: k, value: x });
     }
