@@ -51,27 +51,27 @@ export function packVersion(packDir = path.join(packageRoot(), "policypack")): s
 
 export const PACK_NAME = "readiness-guard";
 
-/** Reads a file or throws InputError naming it. */
-export function readInput(file: string, what: string): string {
+/** Reads a file or throws InputError naming it (as the user wrote it, `shown`). */
+export function readInput(file: string, what: string, shown = file): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the ${what} (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message}).`);
+    throw new InputError(`${shown}: cannot read the ${what} (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message}).`);
   }
 }
 
 /** Reads a --policy-pack-config file (JSON object, one entry per policy). */
-export function loadPackConfig(file: string): PackConfig {
-  const text = readInput(file, "pack config");
+export function loadPackConfig(file: string, shown = file): PackConfig {
+  const text = readInput(file, "pack config", shown);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${(e as Error).message}).`);
+    throw new InputError(`${shown}: not valid JSON (${(e as Error).message}).`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new InputError(`${file}: must be a JSON object with one entry per policy name. Fix: see policypack/config/production.json.`);
+    throw new InputError(`${shown}: must be a JSON object with one entry per policy name. Fix: see policypack/config/production.json.`);
   }
   return raw as PackConfig;
 }
@@ -126,9 +126,9 @@ export interface AuditOptions {
 export async function auditState(file: string, opts: AuditOptions = {}): Promise<Report> {
   const cwd = opts.cwd ?? process.cwd();
   const configFile = opts.config ?? path.join(packageRoot(), "policypack", "config", "production.json");
-  const config = loadPackConfig(path.resolve(cwd, configFile));
+  const config = loadPackConfig(path.resolve(cwd, configFile), configFile);
   const { today, date } = parseToday(opts.today);
-  const state = parseStackExport(readInput(path.resolve(cwd, file), "stack export"), file);
+  const state = parseStackExport(readInput(path.resolve(cwd, file), "stack export", file), file);
   const rules = opts.rules ?? RULES;
   let evaluation;
   try {
@@ -157,7 +157,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
 export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const cwd = opts.cwd ?? process.cwd();
   const { date } = parseToday(opts.today);
-  const log = parseEventLog(readInput(path.resolve(cwd, file), "event log"), file);
+  const log = parseEventLog(readInput(path.resolve(cwd, file), "event log", file), file);
   const stack = new StackView(log.resources);
   const service = (urn: string | undefined) => {
     const r = urn ? stack.byUrn(urn) : undefined;

@@ -237,7 +237,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const program = path.resolve(cwd, opts.program ?? defaultProgram(projectDir));
   const stderr = opts.stderr ?? process.stderr;
   const { today, date } = parseToday(opts.today);
-  const packConfig = loadPackConfig(configFile);
+  const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
