@@ -3,6 +3,7 @@
  * in). The policy SDK adapter, the audit command, the benchmark and the tests all go through here.
  */
 import type { ResourceView } from "../access/resource";
+import { redact, secretTexts } from "../access/values";
 import type { StackView } from "../access/stack";
 import { gateByName, type Gate, type Level, type Severity } from "../catalog";
 import { levelSchema, splitEntry, zodProblems, type ConfigProblem } from "./config";
@@ -96,8 +97,18 @@ export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepa
   };
 }
 
-function toFinding<S>(p: Prepared<S>, r: Report, fallback: ResourceView | undefined, service: string | undefined): Finding {
-  const subject = r.subject ?? fallback;
+/** Secret plaintexts of a resource (state exports keep secrets wrapped), computed only when it has a finding. */
+const secretCache = new WeakMap<ResourceView, ReadonlySet<string>>();
+function secretsOf(v: ResourceView): ReadonlySet<string> {
+  let s = secretCache.get(v);
+  if (!s) secretCache.set(v, (s = secretTexts(v.props)));
+  return s;
+}
+
+function toFinding<S>(p: Prepared<S>, rep: Report, fallback: ResourceView | undefined, service: string | undefined): Finding {
+  const subject = rep.subject ?? fallback;
+  // Whatever a rule wrote, a secret-wrapped value of the resource never reaches a message.
+  const r = subject ? { ...rep, message: redact(rep.message, secretsOf(subject)) } : rep;
   const base = {
     policy: p.gate.name,
     severity: p.gate.severity,
