@@ -115,12 +115,14 @@ export function defaultProgram(projectDir: string): string {
   return path.join(projectDir, "build", `${rel}.js`);
 }
 
-/** The source file a compiled module came from (build/x.js → x.ts), for report locations. */
-export function sourceOf(modulePath: string, projectDir: string): string {
-  const rel = path.relative(projectDir, modulePath);
-  if (rel.startsWith(`build${path.sep}`) && rel.endsWith(".js")) {
-    const ts = path.join(projectDir, rel.slice("build/".length, -3) + ".ts");
-    if (fs.existsSync(ts)) return ts;
+/** The source file a compiled module came from (<root>/build/x.js → <root>/x.ts), for report locations. */
+export function sourceOf(modulePath: string, ...roots: readonly string[]): string {
+  for (const root of roots) {
+    const rel = path.relative(root, modulePath);
+    if (rel.startsWith(`build${path.sep}`) && rel.endsWith(".js")) {
+      const ts = path.join(root, rel.slice("build/".length, -3) + ".ts");
+      if (fs.existsSync(ts)) return ts;
+    }
   }
   return modulePath;
 }
@@ -358,7 +360,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
 
   const report = buildReport({
-    source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir), cwd), project, stack: opts.stack },
+    source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir, root), cwd), project, stack: opts.stack },
     pack: { name: info.name, version: info.version },
     toolVersion: toolVersion(),
     date,

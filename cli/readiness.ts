@@ -99,7 +99,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`readiness: ${e.message}\n`);
       return 2;
     }
-    io.stderr.write(`readiness: ${(e as Error).message ?? String(e)}\n`);
+    io.stderr.write(`readiness: ${String((e as Error).message ?? e).split("\n")[0]}\n`);
     return 3;
   }
 }

@@ -1,0 +1,148 @@
+/**
+ * `readiness check` end to end: a program run under the Pulumi mocks, the real pack process
+ * launched as the Pulumi CLI launches it (policypack/bin, built by `npm run build`) and driven over
+ * the Analyzer gRPC protocol; its diagnostics must agree with the in-process evaluation.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Writable } from "node:stream";
+import { runCheck, type CheckResult } from "../../cli/check";
+import { InputError } from "../../cli/state";
+import { CLI, ROOT, runCli, tmpDir, TODAY } from "../cli/support";
+
+const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
+const PROGRAM = path.join(ROOT, "build", "test", "fixtures", "programs", "small-stack.js");
+const CONFIG = path.join(PROGRAMS, "check-config.json");
+const P = "urn:pulumi:test::fixture::";
+
+class Capture extends Writable {
+  text = "";
+  isTTY = true;
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+describe("readiness check (e2e, real pack process)", function () {
+  this.timeout(180_000);
+
+  before(() => {
+    assert.ok(fs.existsSync(path.join(ROOT, "policypack", "bin", "index.js")) && fs.existsSync(CLI), "run `npm run build` first");
+  });
+
+  describe("a program with known violations", () => {
+    let res: CheckResult;
+    let out: string;
+    const progress = new Capture();
+
+    before(async () => {
+      out = tmpDir("check");
+      res = await runCheck({
+        program: PROGRAM,
+        projectDir: PROGRAMS,
+        stack: "test",
+        config: CONFIG,
+        outDir: out,
+        format: "text",
+        today: TODAY,
+        timings: true,
+        cwd: ROOT,
+        stderr: progress,
+      });
+    });
+
+    it("gets exactly the known diagnostics from the pack over the Analyzer protocol", () => {
+      const got = res.diagnostics.map((d) => `${d.enforcementLevel} ${d.policyName} ${d.urn.slice(P.length)}`).sort();
+      assert.deepEqual(got, [
+        "advisory no-static-service-account-keys gcp:serviceaccount/key:Key::ci-deployer-key",
+        "mandatory cloudsql-hardening gcp:sql/databaseInstance:DatabaseInstance::registration-db",
+        "mandatory data-residency gcp:storage/bucket:Bucket::maintenance-invoices",
+      ]);
+      for (const d of res.diagnostics) {
+        assert.equal(d.policyPackName, "readiness-guard");
+        assert.ok(d.severity > 0);
+      }
+      assert.match(res.diagnostics.find((d) => d.policyName === "data-residency")?.message ?? "", /'maintenance-invoices' \(gcp:storage\/bucket:Bucket\): is stored in a multi-region .*\(found "EU"\)/);
+    });
+
+    it("agrees with the in-process evaluation, and reports the waived finding the pack does not send", () => {
+      assert.deepEqual(res.mismatch, []);
+      assert.deepEqual(res.report.notes, []);
+      assert.deepEqual(
+        res.report.waived.map((w) => [w.policy, w.name, w.expires]),
+        [["cmek-required", "config-exports", "2027-02-28"]],
+      );
+      assert.equal(res.exitCode, 1);
+      assert.deepEqual([res.report.summary.mandatory, res.report.summary.advisory, res.report.summary.waived], [2, 1, 1]);
+      assert.equal(res.report.source.file, "test/fixtures/programs/small-stack.ts");
+      assert.deepEqual([res.report.source.project, res.report.source.stack, res.report.summary.resources], ["fixture", "test", 8]);
+    });
+
+    it("prints the violations like `pulumi preview` and writes the five reports", () => {
+      assert.ok(res.output.startsWith("Policies:\n    ❌ readiness-guard@v0.1.0 (local: policypack)\n"), res.output.slice(0, 300));
+      assert.ok(res.output.includes("        - [advisory]  no-static-service-account-keys  (gcp:serviceaccount/key:Key: ci-deployer-key)\n"));
+      assert.deepEqual(
+        res.reports.map((p) => path.basename(p)),
+        ["readiness.md", "readiness.html", "readiness.sarif", "readiness.junit.xml", "readiness.json"],
+      );
+      const json = JSON.parse(fs.readFileSync(path.join(out, "readiness.json"), "utf8")) as { violations: { policy: string }[] };
+      assert.deepEqual(json.violations.map((v) => v.policy), ["cloudsql-hardening", "data-residency", "no-static-service-account-keys"]);
+      const md = fs.readFileSync(path.join(out, "readiness.md"), "utf8");
+      assert.ok(md.includes("- [ ] Data residency: confirmed all production storage in europe-west1 — ❌ failed"));
+    });
+
+    it("measures pack start-up and the Analyze round trips, and shows progress on a terminal", () => {
+      const t = res.timings;
+      assert.equal(t.analyzeCalls, 7, "one Analyze per custom resource");
+      assert.ok(t.packStartMs > 0 && t.infoMs > 0 && t.configureMs > 0 && t.analyzeMeanMs > 0 && t.analyzeStackMs > 0 && t.programMs > 0);
+      assert.ok(t.analyzeP50Ms <= t.analyzeP95Ms && t.analyzeP95Ms <= t.analyzeMaxMs);
+      assert.ok(progress.text.endsWith("\rAnalyzing resources: 7/7\n"), JSON.stringify(progress.text));
+    });
+  });
+
+  it("checks the bundled production stack through the built command (default program, config and pack)", () => {
+    const out = tmpDir("prod");
+    const r = runCli(["check", "--out-dir", out, "--format", "json", "--today", TODAY], { timeoutMs: 170_000 });
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    const j = JSON.parse(r.stdout) as { summary: { result: string; resources: number }; notes: string[]; violations: { kind: string }[] };
+    assert.equal(r.code, j.summary.result === "fail" ? 1 : 0);
+    assert.ok(j.summary.resources > 100, `${j.summary.resources} resources`);
+    assert.ok(!j.notes.some((n) => n.includes("disagree")), j.notes.join("\n"));
+    assert.ok(!j.violations.some((v) => v.kind === "error" || v.kind === "config"));
+    assert.equal(fs.readdirSync(out).sort().join(","), "readiness.html,readiness.json,readiness.junit.xml,readiness.md,readiness.sarif");
+    assert.match(r.stderr, /^Reports: /m);
+  });
+
+  it("exits 2 with one line on bad input, before launching the pack", () => {
+    const noProgram = runCli(["check", "--program", "build/nothing.js", "--out-dir", ""]);
+    assert.equal(noProgram.code, 2);
+    assert.equal(noProgram.stderr, "readiness: build/nothing.js: no such program module. Fix: run `npm run build` first, or pass --program <compiled module>.\n");
+    const cfg = path.join(tmpDir("cfg"), "c.json");
+    fs.writeFileSync(cfg, JSON.stringify({ "cloudsql-hardening": { enforcementLevel: "strict" } }));
+    const badCfg = runCli(["check", "--program", PROGRAM, "--project-dir", PROGRAMS, "--stack", "test", "--config", cfg, "--out-dir", ""]);
+    assert.equal(badCfg.code, 2);
+    assert.match(badCfg.stderr, /^readiness: .*c\.json: cloudsql-hardening\.enforcementLevel: must be one of advisory, mandatory, remediate, disabled/);
+    const notPack = runCli(["check", "--program", PROGRAM, "--project-dir", PROGRAMS, "--stack", "test", "--pack", "test", "--out-dir", ""]);
+    assert.equal(notPack.code, 2);
+    assert.match(notPack.stderr, /test: not a policy pack directory/);
+    assert.equal(runCli(["check", "--concurrency", "0"]).code, 2);
+  });
+
+  it("reports a program that fails under the mocks as bad input", async () => {
+    await assert.rejects(
+      runCheck({
+        program: PROGRAM,
+        projectDir: PROGRAMS,
+        stack: "test",
+        config: CONFIG,
+        outDir: "",
+        format: "text",
+        cwd: ROOT,
+        runner: () => Promise.reject(new Error("boom: gcp:region is required\n  at stack")),
+      }),
+      (e: unknown) => e instanceof InputError && e.message.endsWith("the program failed under the Pulumi mocks: boom: gcp:region is required"),
+    );
+  });
+});
