@@ -76,8 +76,10 @@ async function startupBreakdown(packDir: string, reps: number): Promise<StartupB
     samples.push(JSON.parse(fs.readFileSync(out, "utf8")) as StartupBreakdown);
     fs.rmSync(out, { force: true });
   }
+  // Keys in a fixed (alphabetical) order, so that the results file's keys do not move between runs.
   const groups: Record<string, number> = {};
-  for (const g of Object.keys(samples[0]?.groups ?? {})) groups[g] = round(median(samples.map((s) => s.groups[g] ?? 0)));
+  const names = [...new Set(samples.flatMap((s) => Object.keys(s.groups)))].sort();
+  for (const g of names) groups[g] = round(median(samples.map((s) => s.groups[g] ?? 0)));
   return {
     nodeBootMs: round(median(samples.map((s) => s.nodeBootMs))),
     readyMs: round(median(samples.map((s) => s.readyMs))),
@@ -404,7 +406,9 @@ async function main(): Promise<void> {
   md.push(
     table([
       ["component", "pack (ms)", "with preload.ts (ms)"],
-      ...Object.entries(startup.groups).map(([g, ms]) => [g, ms, startupFast.groups[g] ?? 0]),
+      ...Object.entries(startup.groups)
+        .sort(([, a], [, b]) => b - a)
+        .map(([g, ms]) => [g, ms, startupFast.groups[g] ?? 0]),
       ["non-loading work (policy metadata, config schemas, gRPC bind)", startup.otherWorkMs, startupFast.otherWorkMs],
       ["port printed (from process start)", startup.readyMs, startupFast.readyMs],
     ]),
@@ -425,7 +429,10 @@ async function main(): Promise<void> {
     ]),
   );
   md.push("");
-  md.push(`Per rule at 10,000 resources (CPU ms, over a ${perRule.stackViewMs} ms StackView): ${Object.entries(perRule.perRuleMs).map(([k, v]) => `${k} ${v}`).join(", ")}.`);
+  md.push(`Per rule at 10,000 resources (CPU ms, over a ${perRule.stackViewMs} ms StackView): ${Object.entries(perRule.perRuleMs)
+      .sort(([, a], [, b]) => b - a)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`);
   md.push("");
   md.push(`Written to ${path.relative(REPO, OUT)}.`);
   process.stdout.write(`${md.join("\n")}\n`);
