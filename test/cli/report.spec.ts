@@ -326,6 +326,45 @@ describe("audit report (cli/report)", function () {
       assert.ok(buf.length > 60_000, `a blank page compresses to a few KB; got ${buf.length} bytes`);
     });
 
+    it("renders stack-level and config findings, undecided ones and notes in every format", () => {
+      const r = buildReport({
+        source: { kind: "preview", file: "stacks/index.ts", project: "readiness", stack: "prod" },
+        pack: { name: "readiness-guard", version: "1.2.3" },
+        toolVersion: "1.2.3",
+        resources: 2,
+        findings: [
+          { policy: "log-archive-sink", kind: "violation", level: "mandatory", severity: "medium", message: "the stack has no log sink to BigQuery. Fix: add one." },
+          { policy: "cloudsql-hardening", kind: "config", level: "mandatory", severity: "high", message: "invalid pack config at cloudsql-hardening.waivers[0].expires: expired" },
+          { policy: "alert-runbooks", kind: "undecided", level: "advisory", severity: "medium", message: "x is unknown until apply", urn: `${P}gcp:monitoring/alertPolicy:AlertPolicy::a`, name: "a" },
+        ],
+        evaluated: ["log-archive-sink", "cloudsql-hardening", "alert-runbooks"],
+        notes: ["kubernetes:helm.sh/v4:Chart 'kong' renders its children in the provider: no gate sees them offline."],
+      });
+      const t = renderText(r, { packLocation: "local: policypack" });
+      assert.ok(t.includes("        - [mandatory]  log-archive-sink  (pulumi:pulumi:Stack: readiness-prod)\n"));
+      assert.ok(t.includes("        - [advisory]  alert-runbooks  (gcp:monitoring/alertPolicy:AlertPolicy: a)\n"));
+      assert.ok(t.includes("\nNote: kubernetes:helm.sh/v4:Chart 'kong' renders"));
+      const sarif = JSON.parse(renderSarif(r)) as { runs: { results: Record<string, unknown>[]; invocations: { toolExecutionNotifications: unknown[] }[] }[] };
+      const results = sarif.runs[0]?.results ?? [];
+      assert.deepEqual(results.map((x) => [x["ruleId"], x["level"]]), [
+        ["cloudsql-hardening", "error"],
+        ["log-archive-sink", "error"],
+        ["alert-runbooks", "note"],
+      ]);
+      assert.deepEqual((results[1]?.["locations"] as { logicalLocations: unknown[] }[])[0]?.logicalLocations, [{ name: "stack", fullyQualifiedName: "readiness/prod", kind: "module" }]);
+      assert.equal(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications.length, 1);
+      const junit = renderJunit(r);
+      assertWellFormedXml(junit);
+      assert.ok(junit.includes('<testcase classname="readiness-guard.log-archive-sink" name="stack">'));
+      assert.ok(junit.includes('<failure type="config" message="invalid pack config at cloudsql-hardening.waivers[0].expires: expired">'));
+      assert.ok(junit.includes("<system-out>[undecided] x is unknown until apply"));
+      const m = renderMarkdown(r);
+      assert.ok(m.includes("| mandatory (config) | `cloudsql-hardening` | stack |"));
+      assert.ok(m.includes("## Notes\n\n- kubernetes:helm.sh/v4:Chart 'kong'"));
+      assert.ok(renderHtml(r).includes("<h2>Notes</h2>"));
+      assert.ok(m.includes("| Source | preview (Pulumi mocks) of `stacks/index.ts` (project `readiness`, stack `prod`) |"));
+    });
+
     it("writes the five report files", () => {
       const dir = tmpDir("reports");
       const files = writeReports(report, dir);
