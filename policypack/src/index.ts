@@ -2,33 +2,53 @@
  * readiness-guard policy pack: the composition root. The only place that reads the clock, the
  * environment and files; everything below is pure.
  */
+import "./preload"; // first: keeps closure serialization (unused by a pack) out of the cold start
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { PolicyPack } from "@pulumi/policy";
 import { toPulumiPolicy } from "./engine/adapter";
 import { installConfigureGuard } from "./engine/configure-guard";
+import { installFastAnalyzeStack } from "./engine/fast/analyze-stack";
 import { stackFactsFromEnv } from "./facts";
 import { RULES } from "./policies";
 
-// The gRPC module the policy SDK serves with (the same instance, resolved from the SDK's location).
-installConfigureGuard(createRequire(require.resolve("@pulumi/policy"))("@grpc/grpc-js"), RULES);
+// The gRPC and protobuf modules the policy SDK serves with (same instances, from the SDK's location).
+const sdkRequire = createRequire(require.resolve("@pulumi/policy"));
+const grpc = sdkRequire("@grpc/grpc-js");
 
 const env = { today: () => new Date(), facts: stackFactsFromEnv(process.env) };
+const policies = RULES.map((rule) => toPulumiPolicy(rule, env));
 
-function readme(): string | undefined {
+function readFile(rel: string): string | undefined {
   try {
-    return fs.readFileSync(`${__dirname}/../README.md`, "utf8");
+    return fs.readFileSync(`${__dirname}/../${rel}`, "utf8");
   } catch {
     return undefined;
   }
 }
 
+const version = (JSON.parse(readFile("package.json") ?? "{}") as { version?: string }).version ?? "0.0.0";
+
+installConfigureGuard(grpc, RULES);
+// AnalyzeStack in one pass (one decode, one StackView for every stack policy), same diagnostics as the SDK's.
+installFastAnalyzeStack({
+  grpc,
+  pb: sdkRequire("@pulumi/pulumi/proto/analyzer_pb"),
+  rules: RULES,
+  policies,
+  packName: "readiness-guard",
+  packVersion: version,
+  packLevel: "mandatory",
+  today: env.today,
+  facts: env.facts,
+});
+
 new PolicyPack("readiness-guard", {
   displayName: "readiness-guard: service readiness gates",
   description: "Service readiness gates (residency, encryption, databases, migrations, workloads, gateway, release, observability) for GCP and GKE stacks.",
-  readme: readme(),
+  readme: readFile("README.md"),
   provider: "gcp",
   tags: ["readiness", "gcp", "kubernetes", "compliance"],
   enforcementLevel: "mandatory",
-  policies: RULES.map((rule) => toPulumiPolicy(rule, env)),
+  policies,
 });

@@ -98,6 +98,8 @@ describe("policy SDK adapter", () => {
     assert.equal(got.length, 1);
     assert.match(got[0]?.message ?? "", /cloudsql-hardening.minTier/);
     await validator(p)(resourceArgs(sqlPrimary(), { minTier: "huge" }), report);
+    assert.equal(got.length, 1, "getConfig() hands out a new object each call: same content, same cache entry");
+    await validator(p)(resourceArgs(sqlPrimary(), { minTier: "tiny" }), report);
     assert.equal(got.length, 2, "a new Configure reports again");
   });
 

@@ -61,9 +61,12 @@ export function inputFromPolicyResource(r: PolicyResource): ResourceInput {
   };
 }
 
-/** Caches the prepared rule per config object the SDK hands out (Configure replaces it). */
+/**
+ * Caches the prepared rule per config. The SDK's getConfig() returns a new object on every call,
+ * so the cache is keyed by the config's JSON; a new Configure (a different config) reports again.
+ */
 class PreparedCache<S> {
-  private lastRaw: unknown = Symbol("none");
+  private lastKey?: string;
   private prepared?: Prepared<S>;
   private reported = false;
 
@@ -73,9 +76,10 @@ class PreparedCache<S> {
   ) {}
 
   get(raw: unknown): { prepared: Prepared<S>; problems: readonly Finding[] } {
-    if (raw !== this.lastRaw || !this.prepared) {
+    const key = JSON.stringify(raw) ?? "";
+    if (key !== this.lastKey || !this.prepared) {
       this.prepared = prepare(this.rule, raw, this.env.today());
-      this.lastRaw = raw;
+      this.lastKey = key;
       this.reported = false;
     }
     const problems = this.reported ? [] : this.prepared.problems;

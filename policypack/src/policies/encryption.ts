@@ -171,15 +171,23 @@ function keyLocation(stack: StackView, key: ResourceView): { kind: "known"; regi
   return { kind: "unknown" };
 }
 
+/** The stack's CryptoKeys by their known name (the first in stack order wins), built once per check. */
+function keysByName(stack: StackView): ReadonlyMap<string, ResourceView> {
+  const out = new Map<string, ResourceView>();
+  for (const key of stack.ofType(T.kmsCryptoKey)) {
+    const n = key.str("name");
+    if (n !== undefined && !out.has(n)) out.set(n, key);
+  }
+  return out;
+}
+
 /** The CryptoKey resource a key reference points at: by dependency, or by a known name ending in the key's name. */
-function keyResourceOf(stack: StackView, r: ResourceView, k: KeyRef): ResourceView | undefined {
+function keyResourceOf(stack: StackView, byName: ReadonlyMap<string, ResourceView>, r: ResourceView, k: KeyRef): ResourceView | undefined {
   const dep = stack.dependsOnType(r, k.dep, T.kmsCryptoKey);
   if (dep) return dep;
   if (k.state !== "known" || !k.value) return undefined;
-  return stack.ofType(T.kmsCryptoKey).find((key) => {
-    const n = key.str("name");
-    return n !== undefined && k.value?.endsWith(`/cryptoKeys/${n}`);
-  });
+  const at = k.value.lastIndexOf("/cryptoKeys/");
+  return at < 0 ? undefined : byName.get(k.value.slice(at + "/cryptoKeys/".length));
 }
 
 export const kmsKeyHygiene = stackRule({
@@ -218,12 +226,13 @@ export const kmsKeyHygiene = stackRule({
       }
     }
     // Co-location: each encrypted resource's region must equal its key's location.
+    const byName = keysByName(stack);
     for (const r of stack.ofType(...Object.keys(CMEK_FIELDS), T.secret)) {
       const loc = r.location();
       for (const k of keyRefs(r)) {
         if (k.state === "absent") continue;
         let region: string | undefined;
-        const keyRes = keyResourceOf(stack, r, k);
+        const keyRes = keyResourceOf(stack, byName, r, k);
         if (k.state === "known" && k.value) region = keyLocationFromName(k.value);
         if (!region && keyRes) {
           const kl = keyLocation(stack, keyRes);

@@ -1,0 +1,147 @@
+/**
+ * AnalyzeStack served by the pack itself, in one pass, instead of the
+ * policy SDK's handler. Installed like the configure guard (engine/configure-guard.ts): by wrapping
+ * `addService` on the gRPC module the SDK serves with, before `new PolicyPack`.
+ *
+ * The SDK's handler decodes the request with google-protobuf, then for each stack policy converts
+ * every resource's Struct to JavaScript again, wraps it in a proxy and rebuilds parents and
+ * dependencies; the adapter then builds a StackView per policy. Here: one wire decode
+ * (fast/decode.ts), one StackView, every stack rule on it, and the same diagnostics the SDK would
+ * produce (violations with "<description>\n<message>", the policy's level after Configure's
+ * override; undecided and error findings as one advisory "can't run policy ... during preview").
+ */
+import type { ResourceInput, StackFacts } from "../../access/resource";
+import { StackView } from "../../access/stack";
+import { configFromRequest } from "../configure-guard";
+import type { Rule } from "../rule";
+import { prepare, reportable, runStack, type Finding, type Prepared } from "../run";
+import { decodeAnalyzeStack } from "./decode";
+
+type Level = "advisory" | "mandatory" | "disabled" | "remediate";
+
+interface PolicyMeta {
+  readonly name: string;
+  readonly description: string;
+  readonly enforcementLevel?: Level;
+  readonly severity?: string;
+}
+
+interface AnalyzerPb {
+  AnalyzeResponse: new () => { setDiagnosticsList(d: unknown[]): void };
+  AnalyzeDiagnostic: new () => {
+    setPolicyname(s: string): void;
+    setPolicypackname(s: string): void;
+    setPolicypackversion(s: string): void;
+    setDescription(s: string): void;
+    setMessage(s: string): void;
+    setEnforcementlevel(n: number): void;
+    setUrn(s: string): void;
+    setSeverity(n: number): void;
+  };
+}
+
+interface ServiceDef {
+  readonly analyzeStack: { readonly requestDeserialize: (b: Buffer) => unknown };
+}
+
+type Callback = (err: unknown, res?: unknown) => void;
+type Handler = (call: { request: unknown }, cb: Callback) => unknown;
+
+interface GrpcLike {
+  Server: { prototype: { addService: (this: unknown, service: unknown, impl: Record<string, unknown>) => unknown } };
+  status: { INTERNAL: number };
+}
+
+const LEVEL_NUM: Readonly<Record<string, number>> = { advisory: 0, mandatory: 1, remediate: 3, disabled: 2 };
+const SEVERITY_NUM: Readonly<Record<string, number>> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+export interface FastStackOptions {
+  readonly grpc: GrpcLike;
+  readonly pb: AnalyzerPb;
+  readonly rules: readonly Rule[];
+  readonly policies: readonly PolicyMeta[];
+  readonly packName: string;
+  readonly packVersion: string;
+  readonly packLevel: Level;
+  readonly today: () => Date;
+  readonly facts: StackFacts;
+}
+
+/** Installs the one-pass AnalyzeStack on the gRPC module the SDK serves with. Call before `new PolicyPack`. */
+export function installFastAnalyzeStack(o: FastStackOptions): void {
+  const proto = o.grpc.Server.prototype;
+  const original = proto.addService;
+  const stackRules = o.rules.filter((r) => r.kind === "stack");
+  const meta = new Map(o.policies.map((p) => [p.name, p]));
+  let config: Record<string, Record<string, unknown>> = {};
+  const preparedCache = new Map<string, { key: string; prepared: Prepared }>();
+
+  const preparedFor = (rule: Rule, props: Record<string, unknown>): Prepared => {
+    const key = JSON.stringify(props);
+    const hit = preparedCache.get(rule.gate);
+    if (hit && hit.key === key) return hit.prepared;
+    const prepared = prepare(rule as Rule<unknown>, props, o.today());
+    preparedCache.set(rule.gate, { key, prepared });
+    return prepared;
+  };
+
+  const analyzeStack = async (inputs: readonly ResourceInput[]): Promise<unknown> => {
+    await Promise.all(stackRules.map((r) => r.init?.()));
+    const stack = new StackView(inputs, o.facts);
+    const diags: unknown[] = [];
+    const diag = (p: PolicyMeta, level: Level, message: string, urn?: string) => {
+      const d = new o.pb.AnalyzeDiagnostic();
+      d.setPolicyname(p.name);
+      d.setPolicypackname(o.packName);
+      d.setPolicypackversion(o.packVersion);
+      d.setDescription(p.description);
+      d.setMessage(message);
+      d.setEnforcementlevel(LEVEL_NUM[level] ?? 0);
+      if (urn) d.setUrn(urn);
+      if (p.severity && SEVERITY_NUM[p.severity]) d.setSeverity(SEVERITY_NUM[p.severity] as number);
+      diags.push(d);
+    };
+    for (const rule of stackRules) {
+      const p = meta.get(rule.gate);
+      if (!p) continue;
+      const { enforcementLevel: override, ...props } = config[rule.gate] ?? {};
+      let level = ((override as Level | undefined) || p.enforcementLevel || o.packLevel) as Level;
+      if (level === "disabled") continue;
+      if (level === "remediate") level = "mandatory";
+      const prepared = preparedFor(rule, props);
+      const findings: Finding[] = [...prepared.problems, ...runStack(prepared, stack)];
+      // As the adapter delivers them: violations with the policy's level, "<description>\n<message>";
+      // undecided and error findings advisory, with the pack's own message and the resource's URN.
+      for (const f of findings) {
+        if (!reportable(f)) continue;
+        if (f.kind === "undecided" || f.kind === "error") diag(p, "advisory", f.message, f.urn);
+        else diag(p, level, `${p.description}\n${f.message}`, f.urn);
+      }
+    }
+    const res = new o.pb.AnalyzeResponse();
+    res.setDiagnosticsList(diags);
+    return res;
+  };
+
+  proto.addService = function (this: unknown, service: unknown, impl: Record<string, unknown>) {
+    const def = service as ServiceDef;
+    if (typeof impl["analyzeStack"] !== "function" || !def.analyzeStack) return original.call(this, service, impl);
+    const fastService = { ...(service as object), analyzeStack: { ...def.analyzeStack, requestDeserialize: (b: Buffer) => decodeAnalyzeStack(b) } };
+    const configure = impl["configure"] as Handler;
+    const fastImpl = {
+      ...impl,
+      configure: ((call, cb) =>
+        configure(call, (err, res) => {
+          if (!err) config = configFromRequest(call.request as Parameters<typeof configFromRequest>[0]);
+          cb(err, res);
+        })) as Handler,
+      analyzeStack: ((call, cb) => {
+        analyzeStack(call.request as ResourceInput[]).then(
+          (res) => cb(null, res),
+          (e: unknown) => cb({ code: o.grpc.status.INTERNAL, details: `readiness-guard AnalyzeStack failed: ${e instanceof Error ? e.message : String(e)}` }),
+        );
+      }) as Handler,
+    };
+    return original.call(this, fastService, fastImpl);
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The one-pass AnalyzeStack: the wire decoder against google-protobuf's encoding of real
+ * requests, and the handler against the in-process engine on the same stack.
+ */
+import * as assert from "node:assert/strict";
+import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { ResourceInput } from "../../policypack/src/access/resource";
+import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
+import { installFastAnalyzeStack } from "../../policypack/src/engine/fast/analyze-stack";
+import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
+import { stackRule } from "../../policypack/src/engine/rule";
+import { RULES } from "../../policypack/src/policies";
+import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
+import { mutate, run, TODAY, UNKNOWN } from "../support/fixtures";
+import { z } from "zod";
+
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" };
+
+function encode(resources: readonly ResourceInput[]): Buffer {
+  const req = new analyzerPb.AnalyzeStackRequest();
+  req.setResourcesList(
+    resources.map((r) => {
+      const ar = new analyzerPb.AnalyzerResource();
+      ar.setType(r.type);
+      ar.setUrn(r.urn);
+      ar.setName(r.name);
+      ar.setProperties(Struct.fromJavaScript(r.props as Parameters<typeof Struct.fromJavaScript>[0]));
+      const o = new analyzerPb.AnalyzerResourceOptions();
+      o.setProtect(r.opts?.protect === true);
+      o.setIgnorechangesList(["x"]);
+      if (r.opts?.parent) o.setParent(r.opts.parent);
+      ar.setOptions(o);
+      if (r.provider) {
+        const p = new analyzerPb.AnalyzerProviderResource();
+        p.setType(r.provider.type);
+        p.setUrn(r.provider.urn ?? "");
+        p.setName(r.provider.name ?? "");
+        p.setProperties(Struct.fromJavaScript(r.provider.props as Parameters<typeof Struct.fromJavaScript>[0]));
+        ar.setProvider(p);
+      }
+      if (r.parent) ar.setParent(r.parent);
+      ar.setDependenciesList([...(r.dependencies ?? [])]);
+      for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+        const d = new analyzerPb.AnalyzerPropertyDependencies();
+        d.setUrnsList([...urns]);
+        ar.getPropertydependenciesMap().set(k, d);
+      }
+      return ar;
+    }),
+  );
+  return Buffer.from(req.serializeBinary());
+}
+
+describe("one-pass AnalyzeStack", () => {
+  it("decodes what google-protobuf encodes, with the SDK's semantics", () => {
+    const ring = keyRing();
+    const key = cryptoKey("k", ring);
+    const prov = provider("dr", "europe-west4");
+    const db = {
+      ...sqlPrimary("db", key),
+      provider: prov,
+      parent: "urn:not-in-stack",
+      opts: { protect: true, parent: ring.urn },
+      props: { ...sqlPrimary("db", key).props, pw: SECRET, n: 1.5, t: true, z: null, list: [1, "a", [false], { b: null }] },
+    };
+    const other = { ...mutate(sqlPrimary("db2"), "region", UNKNOWN), provider: prov, dependencies: ["urn:gone", ring.urn] };
+    const [r1, r2, r3, r4] = decodeAnalyzeStack(encode([ring, key, db, other]));
+    assert.equal(r1?.type, ring.type);
+    assert.deepEqual(r2?.propertyDependencies, { keyRing: [ring.urn] });
+    assert.equal(r2?.opts?.protect, true);
+    assert.equal(r3?.props["pw"], "hunter2", "secrets unwrapped as the SDK does");
+    assert.equal(r3?.props["n"], 1.5);
+    assert.equal(r3?.props["t"], true);
+    assert.equal(r3?.props["z"], null);
+    assert.deepEqual(r3?.props["list"], [1, "a", [false], { b: null }]);
+    assert.deepEqual((r3?.props["settings"] as { databaseFlags: unknown }).databaseFlags, [{ name: "cloudsql.iam_authentication", value: "on" }]);
+    assert.equal(r3?.parent, ring.urn, "a parent outside the stack falls back to the options' parent");
+    assert.deepEqual(r3?.provider?.props, { region: "europe-west4", project: "acme" });
+    assert.equal(r4?.provider, r3?.provider, "identical providers decoded once");
+    assert.deepEqual(r4?.dependencies, [ring.urn], "dependencies outside the stack dropped");
+    assert.equal(r4?.props["region"], UNKNOWN);
+    assert.deepEqual(decodeAnalyzeStack(Buffer.alloc(0)), []);
+  });
+
+  function harness(rules = RULES) {
+    let impl: Record<string, unknown> = {};
+    let svc: { analyzeStack: { requestDeserialize: (b: Buffer) => unknown; path?: string } } | undefined;
+    class Server {
+      addService(s: unknown, i: Record<string, unknown>) {
+        svc = s as typeof svc;
+        impl = i;
+      }
+    }
+    const env = { today: () => TODAY, facts: { gcpRegion: "europe-west1" } };
+    installFastAnalyzeStack({
+      grpc: { Server, status: { INTERNAL: 13 } },
+      pb: analyzerPb as never,
+      rules,
+      policies: rules.map((r) => toPulumiPolicy(r, env)),
+      packName: "readiness-guard",
+      packVersion: "0.1.0",
+      packLevel: "mandatory",
+      today: env.today,
+      facts: env.facts,
+    });
+    const configured: unknown[] = [];
+    new Server().addService({ analyzeStack: { requestDeserialize: () => undefined, path: "/x" } }, {
+      analyzeStack: () => undefined,
+      configure: (call: unknown, cb: (e: unknown, r?: unknown) => void) => {
+        configured.push(call);
+        cb(null, "ok");
+      },
+      analyze: () => undefined,
+    });
+    const analyzeStack = (resources: readonly ResourceInput[]) =>
+      new Promise<{ err: unknown; diags: analyzerPb.AnalyzeDiagnostic[] }>((resolve) => {
+        const request = svc?.analyzeStack.requestDeserialize(encode(resources));
+        (impl["analyzeStack"] as (c: unknown, cb: (e: unknown, r?: analyzerPb.AnalyzeResponse) => void) => void)({ request }, (err, res) =>
+          resolve({ err, diags: res?.getDiagnosticsList() ?? [] }),
+        );
+      });
+    const configure = (entries: Record<string, [number, Record<string, unknown>]>) =>
+      new Promise<void>((resolve) => {
+        const request = {
+          getPolicyconfigMap: () => ({
+            entries: () => Object.entries(entries).map(([k, [lvl, props]]) => [k, { getEnforcementlevel: () => lvl, getProperties: () => ({ toJavaScript: () => props }) }]),
+          }),
+        };
+        (impl["configure"] as (c: unknown, cb: () => void) => void)({ request }, resolve);
+      });
+    return { analyzeStack, configure, configured, svc: () => svc };
+  }
+
+  it("gives the engine's findings, once per finding, with the SDK's message layout", async () => {
+    const h = harness();
+    assert.equal(h.svc()?.analyzeStack.path, "/x", "the service definition is kept");
+    const ring = keyRing();
+    const key = cryptoKey("k", ring);
+    const stack = [ring, key, sqlPrimary("registration-db", key), mutate(sqlPrimary("x-db"), "encryptionKeyName", UNKNOWN)];
+    const { err, diags } = await h.analyzeStack(stack);
+    assert.equal(err, null);
+    const expected = run(RULES.filter((r) => r.kind === "stack"), stack).filter((f) => f.kind !== "waived");
+    assert.equal(diags.length, expected.length);
+    const cmek = diags.find((d) => d.getPolicyname() === "cmek-required");
+    assert.equal(cmek?.getEnforcementlevel(), 0, "undecided is advisory");
+    assert.match(cmek?.getUrn() ?? "", /::x-db$/);
+    const replica = diags.find((d) => d.getPolicyname() === "cloudsql-cross-region-replica" && d.getUrn().endsWith("::registration-db"));
+    assert.equal(replica?.getEnforcementlevel(), 1);
+    assert.match(replica?.getMessage() ?? "", /^Every production primary has a read replica[^\n]*\n'registration-db'/);
+    assert.equal(replica?.getSeverity(), 3);
+    assert.equal(replica?.getPolicypackname(), "readiness-guard");
+  });
+
+  it("follows Configure: levels, disabled policies and settings", async () => {
+    const h = harness();
+    await h.configure({ "cloudsql-cross-region-replica": [2, {}], "cmek-required": [0, { types: [] }], "kms-key-hygiene": [3, {}] });
+    assert.equal(h.configured.length, 1);
+    const key = { ...cryptoKey("k"), opts: { protect: false } };
+    const { diags } = await h.analyzeStack([sqlPrimary("db"), mutate(bucketless(), "x", 1), key]);
+    assert.ok(!diags.some((d) => d.getPolicyname() === "cloudsql-cross-region-replica"), "disabled");
+    assert.ok(!diags.some((d) => d.getPolicyname() === "cmek-required"), "settings applied");
+    assert.equal(diags.find((d) => d.getPolicyname() === "kms-key-hygiene")?.getEnforcementlevel(), 1, "remediate reports as mandatory");
+    await h.configure({ "kms-key-hygiene": [0, {}] });
+    const again = await h.analyzeStack([key]);
+    assert.equal(again.diags.find((d) => d.getPolicyname() === "kms-key-hygiene")?.getEnforcementlevel(), 0);
+  });
+
+  it("answers INTERNAL instead of crashing when a rule's set-up fails", async () => {
+    const broken = stackRule({ gate: "service-slos", settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
+    const { err } = await harness([broken]).analyzeStack([]);
+    assert.deepEqual(err, { code: 13, details: "readiness-guard AnalyzeStack failed: no parser" });
+  });
+});
+
+function bucketless(): ResourceInput {
+  return { type: "gcp:storage/bucket:Bucket", urn: "urn:pulumi:prod::readiness::gcp:storage/bucket:Bucket::b", name: "b", props: { location: "EUROPE-WEST1" } };
+}
+
+describe("start-up trim (preload)", () => {
+  it("keeps closure serialization out of a process that loads the policy SDK", () => {
+    const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
+    const preload = require.resolve("../../policypack/src/preload");
+    const out = execFileSync(
+      process.execPath,
+      ["-e", `const p = require(${JSON.stringify(preload)}); require("@pulumi/policy"); console.log(JSON.stringify({ again: p.skipClosureSerialization(), arborist: Object.keys(require.cache).some((k) => k.includes("@npmcli/arborist")) }))`],
+      { encoding: "utf8" },
+    );
+    assert.deepEqual(JSON.parse(out), { again: false, arborist: false });
+  });
+});
