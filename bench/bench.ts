@@ -7,8 +7,14 @@
  * AnalyzeStack over gRPC, in-process evaluation per resource against a bare loop that only touches
  * every property, peak memory, and where AnalyzeStack time goes inside the SDK.
  *
+ * Every start-up and AnalyzeStack figure is also taken on the SDK baseline (bench/baseline: the same
+ * rules served by the policy SDK's own handlers, without the pack's one-pass AnalyzeStack and
+ * start-up trim), and the two must give identical diagnostics.
+ *
  * Prints a Markdown table and writes bench/results/latest.json.
- * Options: --quick (1k and 10k only, fewer repetitions), --out <file>.
+ * Options: --quick (1k and 10k only, fewer repetitions), --out <file>, --baseline-50k (also run the
+ * SDK baseline's AnalyzeStack at 50,000 resources: ~80 s and ~3 GB more; by default the baseline
+ * runs at 1,000 and 10,000 only).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,11 +22,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { AnalyzerProcess } from "../cli/analyzer-client";
 import { RULES } from "../policypack/src/policies";
-import { fastPackDir, load, median, nowMs, PACK_DIR, procCpuMs, productionConfig, REPO, round, SEED, vmHwmMiB } from "./common";
+import { baselinePackDir, load, median, nowMs, PACK_DIR, procCpuMs, productionConfig, REPO, round, SEED, vmHwmMiB } from "./common";
 import { BUNDLE_SIZE, generateStack, typeMix } from "./generate";
 import { encodeAnalyze, encodeAnalyzeStack, RawAnalyzer, type Diag } from "./wire";
 
 const QUICK = process.argv.includes("--quick");
+const BASELINE_50K = process.argv.includes("--baseline-50k");
 const OUT = (() => {
   const i = process.argv.indexOf("--out");
   return i >= 0 ? path.resolve(process.argv[i + 1] as string) : path.join(REPO, "bench", "results", "latest.json");
@@ -185,7 +192,7 @@ async function grpcPhase(
         try {
           diags = await client.analyzeStack(body);
         } catch (e) {
-          // The SDK path may run out of memory at 50,000 resources: record it, keep the run going.
+          // The SDK baseline may run out of memory at 50,000 resources: record it, keep the run going.
           error = (e instanceof Error ? e.message : String(e)).split("\n").slice(0, 2).join(" ");
           log(`AnalyzeStack ${size} failed: ${error}`);
         }
@@ -283,18 +290,25 @@ async function main(): Promise<void> {
   log("cold start");
   const cold = await coldStart(PACK_DIR, QUICK ? 3 : 5);
   log(`cold start median ${cold.medianMs} ms (${cold.runs.join(", ")})`);
-  const coldFast = await coldStart(fastPackDir(), QUICK ? 3 : 5);
-  log(`cold start of the prototype (closure serialization skipped) median ${coldFast.medianMs} ms (${coldFast.runs.join(", ")})`);
+  const coldBase = await coldStart(baselinePackDir(), QUICK ? 3 : 5);
+  log(`cold start of the SDK baseline (no preload.ts) median ${coldBase.medianMs} ms (${coldBase.runs.join(", ")})`);
   const startup = await startupBreakdown(PACK_DIR, QUICK ? 1 : 3);
-  const startupFast = await startupBreakdown(fastPackDir(), QUICK ? 1 : 3);
+  const startupBase = await startupBreakdown(baselinePackDir(), QUICK ? 1 : 3);
 
-  log("gRPC: the pack");
-  // The SDK's AnalyzeStack costs ~2-3 s per 1,000 resources: fewer repetitions for the large sizes.
-  const grpcRes = await grpcPhase(PACK_DIR, { analyze: [1_000, 10_000], stack: sizes }, (n) => (QUICK ? 1 : n <= 1_000 ? 5 : n <= 10_000 ? 3 : 1));
-  log("gRPC: the one-pass AnalyzeStack prototype (bench/fast)");
-  const fastRes = await grpcPhase(fastPackDir(), { analyze: [], stack: sizes }, (n) => (QUICK ? 2 : n <= 10_000 ? 5 : 3));
-  const failed = (n: number) => [...grpcRes.analyzeStack, ...fastRes.analyzeStack].some((r) => r.size === n && r.error !== undefined);
-  const comparison = sizes.map((n) => ({ size: n, compared: !failed(n), ...sameDiagnostics(grpcRes.diagnostics.get(n), fastRes.diagnostics.get(n)) }));
+  log("gRPC: the pack (one-pass AnalyzeStack)");
+  const grpcRes = await grpcPhase(PACK_DIR, { analyze: [1_000, 10_000], stack: sizes }, (n) => (QUICK ? 2 : n <= 10_000 ? 5 : 3));
+  // The SDK's own AnalyzeStack costs ~1.3 s of CPU per 1,000 resources (~80 s and ~3 GB at 50,000):
+  // fewer repetitions for the large sizes, and 50,000 only on request.
+  const baseSizes = sizes.filter((n) => n <= 10_000 || BASELINE_50K);
+  log(`gRPC: the SDK baseline (bench/baseline, the SDK's own AnalyzeStack handler) at ${baseSizes.join(", ")}`);
+  const baseRes = await grpcPhase(baselinePackDir(), { analyze: [], stack: baseSizes }, (n) => (QUICK ? 1 : n <= 1_000 ? 5 : n <= 10_000 ? 3 : 1));
+  const failed = (n: number) => [...grpcRes.analyzeStack, ...baseRes.analyzeStack].some((r) => r.size === n && r.error !== undefined);
+  const comparison = sizes.map((n) => {
+    const ran = baseSizes.includes(n);
+    const same = ran ? sameDiagnostics(grpcRes.diagnostics.get(n), baseRes.diagnostics.get(n)) : { identical: false, onlyA: 0, onlyB: 0 };
+    return { size: n, baselineRan: ran, compared: ran && !failed(n), ...same };
+  });
+  for (const c of comparison) if (c.compared) log(`baseline gives the same diagnostics at ${c.size}: ${c.identical ? "yes" : `NO (${c.onlyA} only in the pack, ${c.onlyB} only in the baseline)`}`);
 
   log("in-process");
   const evals = sizes.map((s) => worker<EvalResult>("eval", s));
@@ -304,7 +318,7 @@ async function main(): Promise<void> {
   const endLoad = load();
 
   const st = (n: number) => grpcRes.analyzeStack.find((r) => r.size === n);
-  const fst = (n: number) => fastRes.analyzeStack.find((r) => r.size === n);
+  const bst = (n: number) => baseRes.analyzeStack.find((r) => r.size === n);
   const ev = (n: number) => evals.find((r) => r.size === n);
   const an = (n: number, c: number) => grpcRes.analyze.find((r) => r.size === n && r.concurrency === c);
   const largest = sizes[sizes.length - 1] as number;
@@ -316,20 +330,22 @@ async function main(): Promise<void> {
     generator: { seed: SEED, resourcesPerService: BUNDLE_SIZE, mixAt10k: typeMix(generateStack(10_000, SEED)) },
     rules: { total: RULES.length, resource: RULES.filter((r) => r.kind === "resource").length, stack: RULES.filter((r) => r.kind === "stack").length },
     coldStart: cold,
-    coldStartPrototype: coldFast,
+    coldStartSdkBaseline: coldBase,
     startup,
-    startupPrototype: startupFast,
+    startupSdkBaseline: startupBase,
     analyze: grpcRes.analyze,
     analyzeStack: grpcRes.analyzeStack,
-    analyzeStackOnePassPrototype: fastRes.analyzeStack,
-    prototypeSameDiagnostics: comparison,
+    analyzeStackSdkBaseline: baseRes.analyzeStack,
+    baselineSameDiagnostics: comparison,
+    /** SDK baseline wall time / pack wall time, per AnalyzeStack size the baseline ran. */
+    analyzeStackSpeedupOverBaseline: Object.fromEntries(baseSizes.map((n) => [String(n), ratio(bst(n)?.medianMs, st(n)?.medianMs)])),
     packIdleRssMiB: grpcRes.idleRssMiB,
     inProcess: evals,
     linearity: {
       analyzeStack10kOver1k: ratio(st(10_000)?.medianMs, st(1_000)?.medianMs),
       analyzeStack50kOver10k: ratio(st(50_000)?.medianMs, st(10_000)?.medianMs),
-      prototype10kOver1k: ratio(fst(10_000)?.medianMs, fst(1_000)?.medianMs),
-      prototype50kOver10k: ratio(fst(50_000)?.medianMs, fst(10_000)?.medianMs),
+      baseline10kOver1k: ratio(bst(10_000)?.medianMs, bst(1_000)?.medianMs),
+      baseline50kOver10k: ratio(bst(50_000)?.medianMs, bst(10_000)?.medianMs),
       evaluate10kOver1k: ratio(ev(10_000)?.evaluateMs, ev(1_000)?.evaluateMs),
       evaluate50kOver10k: ratio(ev(50_000)?.evaluateMs, ev(10_000)?.evaluateMs),
       analyze10kOver1k: ratio(an(10_000, 1)?.ms, an(1_000, 1)?.ms),
@@ -337,12 +353,12 @@ async function main(): Promise<void> {
     analyzeStackAnatomyCpuMs: anatomy,
     perRuleCpuMsAt10k: perRule,
     targets: {
-      coldStartMs: { target: TARGETS.coldStartMs, measured: cold.medianMs, met: cold.medianMs < TARGETS.coldStartMs, prototype: coldFast.medianMs },
+      coldStartMs: { target: TARGETS.coldStartMs, measured: cold.medianMs, met: cold.medianMs < TARGETS.coldStartMs, sdkBaseline: coldBase.medianMs },
       analyzeStack50kMs: {
         target: TARGETS.analyzeStack50kMs,
         measured: st(50_000)?.medianMs ?? null,
         met: st(50_000) ? (st(50_000)?.medianMs as number) < TARGETS.analyzeStack50kMs : null,
-        prototype: fst(50_000)?.medianMs ?? null,
+        sdkBaseline: bst(50_000)?.medianMs ?? null,
       },
       inProcessRatioToBare: {
         target: TARGETS.inProcessRatioToBare,
@@ -365,13 +381,18 @@ async function main(): Promise<void> {
   md.push(
     table([
       ["measure", "1,000", "10,000", "50,000", "target"],
-      ["AnalyzeStack over gRPC, wall (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
+      ["AnalyzeStack over gRPC, the pack (one pass), wall (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
       ["AnalyzeStack, pack CPU", fmt(st(1_000)?.packCpuMs, " ms"), fmt(st(10_000)?.packCpuMs, " ms"), fmt(st(50_000)?.packCpuMs, " ms"), ""],
-      ["AnalyzeStack, one-pass prototype, wall", fmt(fst(1_000)?.medianMs, " ms"), fmt(fst(10_000)?.medianMs, " ms"), fmt(fst(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
-      ["AnalyzeStack, one-pass prototype, pack CPU", fmt(fst(1_000)?.packCpuMs, " ms"), fmt(fst(10_000)?.packCpuMs, " ms"), fmt(fst(50_000)?.packCpuMs, " ms"), ""],
-      ["prototype gives the same diagnostics", ...comparison.map((c) => (!c.compared ? "– (a run failed)" : c.identical ? `yes (${fmt(st(c.size)?.diagnostics)})` : `NO (${c.onlyA}/${c.onlyB} differ)`)), ...(sizes.length < 3 ? ["–"] : []), ""],
+      ["AnalyzeStack, SDK baseline, wall", fmt(bst(1_000)?.medianMs, " ms"), fmt(bst(10_000)?.medianMs, " ms"), fmt(bst(50_000)?.medianMs, " ms"), BASELINE_50K || QUICK ? "" : "50k: --baseline-50k"],
+      ["AnalyzeStack, SDK baseline, pack CPU", fmt(bst(1_000)?.packCpuMs, " ms"), fmt(bst(10_000)?.packCpuMs, " ms"), fmt(bst(50_000)?.packCpuMs, " ms"), ""],
+      [
+        "baseline gives the same diagnostics",
+        ...comparison.map((c) => (!c.baselineRan ? "– (not run)" : !c.compared ? "– (a run failed)" : c.identical ? `yes (${fmt(st(c.size)?.diagnostics)})` : `NO (${c.onlyA}/${c.onlyB} differ)`)),
+        ...(sizes.length < 3 ? ["–"] : []),
+        "",
+      ],
       ["pack peak RSS after AnalyzeStack", fmt(st(1_000)?.packPeakRssMiB, " MiB"), fmt(st(10_000)?.packPeakRssMiB, " MiB"), fmt(st(50_000)?.packPeakRssMiB, " MiB"), ""],
-      ["prototype peak RSS", fmt(fst(1_000)?.packPeakRssMiB, " MiB"), fmt(fst(10_000)?.packPeakRssMiB, " MiB"), fmt(fst(50_000)?.packPeakRssMiB, " MiB"), ""],
+      ["SDK baseline peak RSS", fmt(bst(1_000)?.packPeakRssMiB, " MiB"), fmt(bst(10_000)?.packPeakRssMiB, " MiB"), fmt(bst(50_000)?.packPeakRssMiB, " MiB"), ""],
       ["Analyze, sequential", fmt(an(1_000, 1)?.resourcesPerSec, " res/s"), fmt(an(10_000, 1)?.resourcesPerSec, " res/s"), "", ""],
       ["Analyze, 8 in flight", fmt(an(1_000, 8)?.resourcesPerSec, " res/s"), fmt(an(10_000, 8)?.resourcesPerSec, " res/s"), "", ""],
       ["in-process evaluate, wall (median)", fmt(ev(1_000)?.evaluateMs, " ms"), fmt(ev(10_000)?.evaluateMs, " ms"), fmt(ev(50_000)?.evaluateMs, " ms"), ""],
@@ -389,32 +410,32 @@ async function main(): Promise<void> {
       ["findings (in-process)", fmt(ev(1_000)?.findings), fmt(ev(10_000)?.findings), fmt(ev(50_000)?.findings), ""],
     ]),
   );
-  for (const r of [...grpcRes.analyzeStack, ...fastRes.analyzeStack].filter((x) => x.error)) {
+  for (const r of [...grpcRes.analyzeStack, ...baseRes.analyzeStack].filter((x) => x.error)) {
     md.push("");
     md.push(`AnalyzeStack of ${fmt(r.size)} resources failed after ${fmt(r.runs[r.runs.length - 1])} ms (peak RSS ${fmt(r.packPeakRssMiB)} MiB): ${r.error}`);
   }
   md.push("");
   md.push(
-    `Cold start to port ready: median ${cold.medianMs} ms (min ${cold.minMs}, max ${cold.maxMs}, ${cold.runs.length} runs; target < ${TARGETS.coldStartMs} ms); RSS at ready ${cold.readyRssMiB} MiB. With closure serialization skipped (bench/fast/preload.ts): median ${coldFast.medianMs} ms (min ${coldFast.minMs}, max ${coldFast.maxMs}), RSS ${coldFast.readyRssMiB} MiB.`,
+    `Cold start to port ready: median ${cold.medianMs} ms (min ${cold.minMs}, max ${cold.maxMs}, ${cold.runs.length} runs; target < ${TARGETS.coldStartMs} ms); RSS at ready ${cold.readyRssMiB} MiB. SDK baseline (closure serialization loaded, no policypack/src/preload.ts): median ${coldBase.medianMs} ms (min ${coldBase.minMs}, max ${coldBase.maxMs}), RSS ${coldBase.readyRssMiB} MiB.`,
   );
   md.push(
-    `Linearity (time ratios; linear = 10 and 5): AnalyzeStack 10k/1k ${fmt(results.linearity.analyzeStack10kOver1k)}, 50k/10k ${fmt(results.linearity.analyzeStack50kOver10k)}; prototype ${fmt(results.linearity.prototype10kOver1k)}, ${fmt(results.linearity.prototype50kOver10k)}; evaluate ${fmt(results.linearity.evaluate10kOver1k)}, ${fmt(results.linearity.evaluate50kOver10k)}; Analyze 10k/1k ${fmt(results.linearity.analyze10kOver1k)}.`,
+    `Linearity (time ratios; linear = 10 and 5): AnalyzeStack 10k/1k ${fmt(results.linearity.analyzeStack10kOver1k)}, 50k/10k ${fmt(results.linearity.analyzeStack50kOver10k)}; SDK baseline ${fmt(results.linearity.baseline10kOver1k)}, ${fmt(results.linearity.baseline50kOver10k)}; evaluate ${fmt(results.linearity.evaluate10kOver1k)}, ${fmt(results.linearity.evaluate50kOver10k)}; Analyze 10k/1k ${fmt(results.linearity.analyze10kOver1k)}.`,
   );
   md.push("");
   md.push(`Start-up (median of ${QUICK ? 1 : 3}, inside the pack process; node boot ${startup.nodeBootMs} ms, port printed at ${startup.readyMs} ms):`);
   md.push("");
   md.push(
     table([
-      ["component", "pack (ms)", "with preload.ts (ms)"],
+      ["component", "pack (ms)", "SDK baseline, no preload.ts (ms)"],
       ...Object.entries(startup.groups)
         .sort(([, a], [, b]) => b - a)
-        .map(([g, ms]) => [g, ms, startupFast.groups[g] ?? 0]),
-      ["non-loading work (policy metadata, config schemas, gRPC bind)", startup.otherWorkMs, startupFast.otherWorkMs],
-      ["port printed (from process start)", startup.readyMs, startupFast.readyMs],
+        .map(([g, ms]) => [g, ms, startupBase.groups[g] ?? 0]),
+      ["non-loading work (policy metadata, config schemas, gRPC bind)", startup.otherWorkMs, startupBase.otherWorkMs],
+      ["port printed (from process start)", startup.readyMs, startupBase.readyMs],
     ]),
   );
   md.push("");
-  md.push(`AnalyzeStack anatomy at 10,000 resources (CPU ms, in-process, the SDK's own handler; ${anatomy["stackPolicies"]} stack policies):`);
+  md.push(`AnalyzeStack anatomy at 10,000 resources (CPU ms, in-process, the SDK's own handler, i.e. the baseline; ${anatomy["stackPolicies"]} stack policies):`);
   md.push("");
   md.push(
     table([
@@ -434,7 +455,7 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}.`);
   md.push("");
-  md.push(`Written to ${path.relative(REPO, OUT)}.`);
+  md.push(`Written to ${path.relative(REPO, OUT).startsWith("..") ? OUT : path.relative(REPO, OUT)}.`);
   process.stdout.write(`${md.join("\n")}\n`);
 }
 

@@ -70,12 +70,16 @@ export function procCpuMs(pid: number): number {
   }
 }
 
-/** A pack directory for the one-pass AnalyzeStack prototype (build/bench/fastpack), as the CLI would launch it. */
-export function fastPackDir(): string {
-  const dir = path.join(__dirname, "fastpack");
+/**
+ * A pack directory for the SDK baseline (build/bench/baselinepack), as the CLI would launch it: the
+ * same rules served by the policy SDK's own handlers, without the pack's one-pass AnalyzeStack and
+ * start-up trim (bench/baseline/index.ts).
+ */
+export function baselinePackDir(): string {
+  const dir = path.join(__dirname, "baselinepack");
   fs.mkdirSync(dir, { recursive: true });
   const version = (JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "readiness-guard-fastpack", version, main: "index.js" }));
-  fs.writeFileSync(path.join(dir, "index.js"), `require(${JSON.stringify(path.join(__dirname, "fast", "index.js"))});\n`);
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "readiness-guard-sdk-baseline", version, main: "index.js" }));
+  fs.writeFileSync(path.join(dir, "index.js"), `require(${JSON.stringify(path.join(__dirname, "baseline", "index.js"))});\n`);
   return dir;
 }

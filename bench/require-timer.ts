@@ -22,7 +22,7 @@ const MARKERS: readonly (readonly [RegExp, string])[] = [
   [/node_modules\/zod\//, "zod (policy settings schemas)"],
   [/node_modules\/libpg-query\//, "libpg-query (SQL parser)"],
   [/node_modules\/@pulumi\/policy\//, "@pulumi/policy"],
-  [/\/policypack\/bin\/|\/build\/policypack\/src\/|\/build\/bench\/fast\//, "the pack's own modules"],
+  [/\/policypack\/bin\/|\/build\/policypack\/src\/|\/build\/bench\/baseline\//, "the pack's own modules"],
   [/node_modules\/@pulumi\/pulumi\/cmd\/run-policy-pack\//, "run-policy-pack + SDK runtime (grpc, log, settings)"],
 ];
 
