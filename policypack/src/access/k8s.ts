@@ -128,17 +128,32 @@ export interface VolumeView {
   readonly raw: unknown;
 }
 
-/** A workload resource (Kubernetes or Cloud Run) seen through its pod template. */
+/** One Workload per resource view, and the env of each of its containers: several rules read them. */
+const workloads = new WeakMap<ResourceView, Workload | null>();
+const envCache = new WeakMap<ContainerView, ListRead<EnvVar>>();
+const envFromCache = new WeakMap<ContainerView, ListRead<EnvFrom>>();
+
+/**
+ * A workload resource (Kubernetes or Cloud Run) seen through its pod template. Reads are memoised
+ * per view (containers, env, envFrom): the results are shared by every rule and must not be mutated.
+ */
 export class Workload {
+  /** [without init, with init, the containers group, the initContainers group]. */
+  private readonly containerCache: (ListRead<ContainerView> | undefined)[] = [];
+
   private constructor(
     readonly r: ResourceView,
     private readonly shape: Shape,
   ) {}
 
-  /** The workload view of a resource, or undefined when it is not a workload type. */
+  /** The workload view of a resource (the same one for every rule), or undefined when it is not a workload type. */
   static of(r: ResourceView): Workload | undefined {
+    const hit = workloads.get(r);
+    if (hit !== undefined) return hit ?? undefined;
     const shape = SHAPES[r.type];
-    return shape ? new Workload(r, shape) : undefined;
+    const w = shape ? new Workload(r, shape) : null;
+    workloads.set(r, w);
+    return w ?? undefined;
   }
 
   get kind(): WorkloadKind {
@@ -191,95 +206,123 @@ export class Workload {
 
   /** Containers, init containers included unless `init` is false. */
   containers(opts: { init?: boolean } = {}): ListRead<ContainerView> {
-    const groups: { key: string; init: boolean }[] = [{ key: "containers", init: false }];
-    if (this.platform === "kubernetes" && opts.init !== false) groups.push({ key: "initContainers", init: true });
-    const list: ContainerView[] = [];
-    let unknown: string | undefined;
-    const spec = this.podSpec();
-    if (spec.kind === "unknown") return { list, unknown: this.podSpecPath };
-    for (const g of groups) {
-      const keys = [...this.shape.podSpec, g.key];
-      const read = this.list(keys);
-      unknown ??= read.unknown;
-      const cloudRunSingle = this.platform === "cloudrun" && read.items.length === 1;
-      read.items.forEach((raw, i) => {
-        const ckeys = [...keys, i];
-        const path = displayPath(ckeys);
-        if (isUnknown(raw)) {
-          unknown ??= path;
-          return;
-        }
-        const name = asString(valueAt(raw, "name")) ?? `#${i}`;
-        const sidecar = g.init && asString(valueAt(raw, "restartPolicy")) === "Always";
-        const ports = lookup(raw, "ports");
-        const hasPorts =
-          ports.kind === "unknown" ||
-          (ports.kind === "known" && (Array.isArray(ports.value) ? ports.value.length > 0 : isRecord(ports.value)));
-        list.push({
-          name,
-          label: `${g.init ? (sidecar ? "sidecar container" : "init container") : "container"} '${name}'`,
-          keys: ckeys,
-          path,
-          raw,
-          init: g.init,
-          sidecar,
-          serving: !g.init && (hasPorts || cloudRunSingle),
-        });
-      });
+    const slot = opts.init === false ? 0 : 1;
+    let hit = this.containerCache[slot];
+    if (!hit) {
+      const main = this.containerGroup(false);
+      const init = slot === 1 && this.platform === "kubernetes" ? this.containerGroup(true) : undefined;
+      const list = init ? [...main.list, ...init.list] : main.list;
+      const unknown = main.unknown ?? init?.unknown;
+      this.containerCache[slot] = hit = unknown === undefined ? { list } : { list, unknown };
     }
+    return hit;
+  }
+
+  /** One container group (containers or initContainers), read once: both container lists share its views. */
+  private containerGroup(init: boolean): ListRead<ContainerView> {
+    const slot = init ? 3 : 2;
+    let hit = this.containerCache[slot];
+    if (!hit) this.containerCache[slot] = hit = this.readContainerGroup(init);
+    return hit;
+  }
+
+  private readContainerGroup(init: boolean): ListRead<ContainerView> {
+    const list: ContainerView[] = [];
+    if (this.podSpec().kind === "unknown") return { list, unknown: this.podSpecPath };
+    const keys = [...this.shape.podSpec, init ? "initContainers" : "containers"];
+    const read = this.list(keys);
+    let unknown = read.unknown;
+    const cloudRunSingle = this.platform === "cloudrun" && read.items.length === 1;
+    read.items.forEach((raw, i) => {
+      const ckeys = [...keys, i];
+      const path = displayPath(ckeys);
+      if (isUnknown(raw)) {
+        unknown ??= path;
+        return;
+      }
+      const name = asString(valueAt(raw, "name")) ?? `#${i}`;
+      const sidecar = init && asString(valueAt(raw, "restartPolicy")) === "Always";
+      const ports = lookup(raw, "ports");
+      const hasPorts =
+        ports.kind === "unknown" ||
+        (ports.kind === "known" && (Array.isArray(ports.value) ? ports.value.length > 0 : isRecord(ports.value)));
+      list.push({
+        name,
+        label: `${init ? (sidecar ? "sidecar container" : "init container") : "container"} '${name}'`,
+        keys: ckeys,
+        path,
+        raw,
+        init,
+        sidecar,
+        serving: !init && (hasPorts || cloudRunSingle),
+      });
+    });
     return unknown === undefined ? { list } : { list, unknown };
   }
 
   /** Environment variables of one container (Kubernetes `env`, Cloud Run `envs`). */
   env(c: ContainerView): ListRead<EnvVar> {
+    let hit = envCache.get(c);
+    if (!hit) envCache.set(c, (hit = this.readEnv(c)));
+    return hit;
+  }
+
+  private readEnv(c: ContainerView): ListRead<EnvVar> {
     const key = this.platform === "cloudrun" ? "envs" : "env";
     const keys = [...c.keys, key];
     const read = this.list(keys);
     const list: EnvVar[] = [];
     let unknown = read.unknown;
+    const base = displayPath(keys);
     read.items.forEach((raw, i) => {
-      const path = displayPath([...keys, i]);
+      const path = `${base}[${i}]`;
       if (isUnknown(raw)) {
         unknown ??= path;
         return;
       }
-      const name = asString(valueAt(raw, "name"));
-      list.push({ ...this.envSource(raw), name, path });
+      list.push(this.envVar(raw, asString(valueAt(raw, "name")), path));
     });
     return unknown === undefined ? { list } : { list, unknown };
   }
 
-  private envSource(raw: unknown): Omit<EnvVar, "name" | "path"> {
+  /** One env entry, built as a literal per source (no spreading: this runs for every variable of every container). */
+  private envVar(raw: unknown, name: string | undefined, path: string): EnvVar {
     const from = this.platform === "cloudrun" ? "valueSource" : "valueFrom";
     const valueL = lookup(raw, "value");
     const fromL = lookup(raw, from);
-    if (valueL.kind === "unknown" || fromL.kind === "unknown") return { source: "unknown" };
+    if (valueL.kind === "unknown" || fromL.kind === "unknown") return { source: "unknown", name, path };
     if (fromL.kind === "known") {
       const secretRef = lookup(fromL.value, "secretKeyRef");
-      if (secretRef.kind === "unknown") return { source: "unknown" };
+      if (secretRef.kind === "unknown") return { source: "unknown", name, path };
       if (secretRef.kind === "known") {
         const cr = this.platform === "cloudrun";
-        const name = asString(valueAt(secretRef.value, cr ? "secret" : "name"));
+        const refName = asString(valueAt(secretRef.value, cr ? "secret" : "name"));
         const key = asString(valueAt(secretRef.value, cr ? "version" : "key"));
-        return { source: "secret", ref: { name, key } };
+        return { source: "secret", ref: { name: refName, key }, name, path };
       }
       const cmRef = lookup(fromL.value, "configMapKeyRef");
-      if (cmRef.kind === "unknown") return { source: "unknown" };
+      if (cmRef.kind === "unknown") return { source: "unknown", name, path };
       if (cmRef.kind === "known") {
-        return { source: "configMap", ref: { name: asString(valueAt(cmRef.value, "name")), key: asString(valueAt(cmRef.value, "key")) } };
+        return { source: "configMap", ref: { name: asString(valueAt(cmRef.value, "name")), key: asString(valueAt(cmRef.value, "key")) }, name, path };
       }
-      return { source: "field" };
+      return { source: "field", name, path };
     }
     if (valueL.kind === "known") {
       const v = valueL.value;
       const s = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
-      return s === undefined ? { source: "none" } : { source: "literal", value: s };
+      return s === undefined ? { source: "none", name, path } : { source: "literal", value: s, name, path };
     }
-    return { source: "none" };
+    return { source: "none", name, path };
   }
 
   /** `envFrom` sources of a Kubernetes container. */
   envFrom(c: ContainerView): ListRead<EnvFrom> {
+    let hit = envFromCache.get(c);
+    if (!hit) envFromCache.set(c, (hit = this.readEnvFrom(c)));
+    return hit;
+  }
+
+  private readEnvFrom(c: ContainerView): ListRead<EnvFrom> {
     if (this.platform !== "kubernetes") return { list: [] };
     const keys = [...c.keys, "envFrom"];
     const read = this.list(keys);

@@ -46,12 +46,18 @@ export interface StackFacts {
   readonly gcpRegion?: string;
 }
 
+/** Where labels live, in order of precedence (pre-split: read for every resource). */
+const LABEL_PATHS: readonly (readonly string[])[] = [["labels"], ["userLabels"], ["settings", "userLabels"], ["metadata", "labels"], ["template", "labels"]];
+
 export class ResourceView {
   readonly type: string;
   readonly urn: string;
   readonly name: string;
   readonly props: Readonly<Record<string, unknown>>;
   private labelCache?: Readonly<Record<string, string>>;
+  private annotationCache?: Readonly<Record<string, string>>;
+  /** null: computed, no service. */
+  private serviceCache?: string | null;
   private secretCache?: ReadonlySet<string>;
 
   constructor(
@@ -99,10 +105,13 @@ export class ResourceView {
   labels(): Readonly<Record<string, string>> {
     if (this.labelCache) return this.labelCache;
     const out: Record<string, string> = {};
-    for (const path of ["labels", "userLabels", "settings.userLabels", "metadata.labels", "template.labels"]) {
-      for (const [k, v] of Object.entries(asRecord(this.value(path)))) {
-        const s = asString(v);
-        if (s !== undefined && !(k in out)) out[k] = s;
+    for (const path of LABEL_PATHS) {
+      const rec = this.value(path);
+      if (!isRecord(rec)) continue;
+      for (const k in rec) {
+        if (!Object.prototype.hasOwnProperty.call(rec, k) || k in out) continue;
+        const s = asString(rec[k]);
+        if (s !== undefined) out[k] = s;
       }
     }
     this.labelCache = out;
@@ -117,22 +126,29 @@ export class ResourceView {
 
   /** Kubernetes annotations (metadata.annotations). */
   annotations(): Readonly<Record<string, string>> {
+    if (this.annotationCache) return this.annotationCache;
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(asRecord(this.value("metadata.annotations")))) {
       const s = asString(v);
       if (s !== undefined) out[k] = s;
     }
-    return out;
+    return (this.annotationCache = out);
   }
 
   /** The service this resource declares membership of by its own labels (see docs/contract.md). */
   ownService(): string | undefined {
-    const labels = this.labels();
-    for (const key of SERVICE_LABELS) {
-      const v = labels[key];
-      if (v) return v;
+    if (this.serviceCache === undefined) {
+      const labels = this.labels();
+      this.serviceCache = null;
+      for (const key of SERVICE_LABELS) {
+        const v = labels[key];
+        if (v) {
+          this.serviceCache = v;
+          break;
+        }
+      }
     }
-    return undefined;
+    return this.serviceCache ?? undefined;
   }
 
   /** Kubernetes namespace (metadata.namespace, default "default"). */
@@ -175,8 +191,18 @@ export class ResourceView {
   }
 }
 
-/** The type token encoded in a URN: urn:pulumi:stack::project::parentType$type::name. */
+const urnTypes = new Map<string, string | undefined>();
+
+/** The type token encoded in a URN: urn:pulumi:stack::project::parentType$type::name (memoised: rules ask it of the same dependencies). */
 export function typeFromUrn(urn: string): string | undefined {
+  if (urnTypes.has(urn)) return urnTypes.get(urn);
+  const t = parseUrnType(urn);
+  if (urnTypes.size >= 50_000) urnTypes.clear();
+  urnTypes.set(urn, t);
+  return t;
+}
+
+function parseUrnType(urn: string): string | undefined {
   const parts = urn.split("::");
   if (parts.length < 4) return undefined;
   const qualified = parts[2] as string;

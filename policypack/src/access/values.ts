@@ -93,10 +93,24 @@ export function lookup(root: unknown, path: Path): Lookup {
   return { kind: "known", value: cur, secret };
 }
 
-/** The known value at `path`, else undefined (absent or unknown). */
+/** The known value at `path`, else undefined (absent or unknown). Same walk as lookup(), without allocating a result. */
 export function valueAt(root: unknown, path: Path): unknown {
-  const l = lookup(root, path);
-  return l.kind === "known" ? l.value : undefined;
+  const parts = splitPath(path);
+  let cur: unknown = root;
+  for (let i = 0; ; i++) {
+    if (isSecretWrapper(cur)) cur = cur.value;
+    if (cur === undefined || cur === null || isUnknown(cur)) return undefined;
+    if (i === parts.length) return cur;
+    const key = parts[i] as string | number;
+    if (Array.isArray(cur)) {
+      const idx = typeof key === "number" ? key : Number(key);
+      cur = Number.isInteger(idx) ? cur[idx] : undefined;
+    } else if (isRecord(cur)) {
+      cur = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
+    } else {
+      return undefined;
+    }
+  }
 }
 
 /** True when the value, or anything inside it, is unknown. */
@@ -201,23 +215,27 @@ export function show(v: unknown, secret = false): string {
  * `minLength` characters), so that a message can be scrubbed of them: see `redact()`.
  */
 export function secretTexts(v: unknown, out: Set<string> = new Set(), minLength = 4): Set<string> {
-  const walk = (x: unknown, inSecret: boolean, depth: number): void => {
-    if (depth > 64) return;
-    if (isSecretWrapper(x)) {
-      walk(x.value, true, depth + 1);
-      return;
-    }
-    if (Array.isArray(x)) {
-      for (const e of x) walk(e, inSecret, depth + 1);
-    } else if (isRecord(x)) {
-      for (const k of Object.keys(x)) walk(x[k], inSecret, depth + 1);
-    } else if (inSecret && (typeof x === "string" || typeof x === "number")) {
+  collectSecretTexts(v, false, 0, out, minLength);
+  return out;
+}
+
+function collectSecretTexts(x: unknown, inSecret: boolean, depth: number, out: Set<string>, minLength: number): void {
+  if (depth > 64) return;
+  if (typeof x !== "object" || x === null) {
+    if (inSecret && (typeof x === "string" || typeof x === "number")) {
       const s = String(x);
       if (s.length >= minLength && !isUnknown(s)) out.add(s);
     }
-  };
-  walk(v, false, 0);
-  return out;
+    return;
+  }
+  if (isSecretWrapper(x)) {
+    collectSecretTexts(x.value, true, depth + 1, out, minLength);
+  } else if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) collectSecretTexts(x[i], inSecret, depth + 1, out, minLength);
+  } else {
+    const rec = x as Record<string, unknown>;
+    for (const k in rec) if (Object.prototype.hasOwnProperty.call(rec, k)) collectSecretTexts(rec[k], inSecret, depth + 1, out, minLength);
+  }
 }
 
 /** Replaces every occurrence of each secret text in `message` by "<secret>" (longest first). */
