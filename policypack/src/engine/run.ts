@@ -3,7 +3,7 @@
  * in). The policy SDK adapter, the audit command, the benchmark and the tests all go through here.
  */
 import type { ResourceView } from "../access/resource";
-import { redact, secretTexts } from "../access/values";
+import { redact } from "../access/values";
 import type { StackView } from "../access/stack";
 import { gateByName, type Gate, type Level, type Severity } from "../catalog";
 import { levelSchema, splitEntry, zodProblems, type ConfigProblem } from "./config";
@@ -97,41 +97,33 @@ export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepa
   };
 }
 
-/** Secret plaintexts of a resource (state exports keep secrets wrapped), computed only when it has a finding. */
-const secretCache = new WeakMap<ResourceView, ReadonlySet<string>>();
-function secretsOf(v: ResourceView): ReadonlySet<string> {
-  let s = secretCache.get(v);
-  if (!s) secretCache.set(v, (s = secretTexts(v.props)));
-  return s;
-}
-
 function toFinding<S>(p: Prepared<S>, rep: Report, fallback: ResourceView | undefined, service: string | undefined): Finding {
   const subject = rep.subject ?? fallback;
   // Whatever a rule wrote, a secret-wrapped value of the resource never reaches a message.
-  const r = subject ? { ...rep, message: redact(rep.message, secretsOf(subject)) } : rep;
-  const base = {
-    policy: p.gate.name,
-    severity: p.gate.severity,
-    urn: subject?.urn,
-    name: subject?.name,
-    type: subject?.type,
-    service: r.service ?? service,
-  };
-  if (r.undecided) return { ...base, kind: "undecided", level: "advisory", message: r.message };
+  // (Built field by field, not by spreading: this runs once per finding, on every preview.)
+  const message = subject ? redact(rep.message, subject.secretTexts()) : rep.message;
+  const policy = p.gate.name;
+  const severity = p.gate.severity;
+  const urn = subject?.urn;
+  const name = subject?.name;
+  const type = subject?.type;
+  const svc = rep.service ?? service;
+  if (rep.undecided) return { policy, severity, urn, name, type, service: svc, kind: "undecided", level: "advisory", message };
   const level: Level = p.level === "disabled" ? "advisory" : p.level;
-  const waiver = findWaiver(p.active, base);
+  const who = { urn, name, service: svc };
+  const waiver = p.active.length > 0 ? findWaiver(p.active, who) : undefined;
   if (waiver) {
     return {
-      ...base,
+      policy, severity, urn, name, type, service: svc,
       kind: "waived",
       level,
       waiver,
-      message: `${r.message} [waived until ${waiver.expires} by ${waiver.approver}: ${waiver.justification}]`,
+      message: `${message} [waived until ${waiver.expires} by ${waiver.approver}: ${waiver.justification}]`,
     };
   }
-  const lapsed = findWaiver(p.expired, base);
+  const lapsed = p.expired.length > 0 ? findWaiver(p.expired, who) : undefined;
   const suffix = lapsed ? ` [a waiver by ${lapsed.approver} expired on ${lapsed.expires} and no longer applies]` : "";
-  return { ...base, kind: "violation", level, message: r.message + suffix };
+  return { policy, severity, urn, name, type, service: svc, kind: "violation", level, message: message + suffix };
 }
 
 function internalError(p: Prepared<unknown>, e: unknown, subject?: ResourceView): Finding {
