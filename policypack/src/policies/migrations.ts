@@ -374,9 +374,19 @@ const MONEY_BAD: Readonly<Record<string, string>> = {
   smallint: "smallint overflows almost at once in micro-units",
 };
 
+const moneyVerdicts = new WeakMap<z.infer<typeof moneySettings>, Map<string, boolean>>();
+
+/** True when a column's name says it holds money (memoised per settings: services repeat column names). */
 export function isMoneyName(column: string, s: z.infer<typeof moneySettings>): boolean {
-  const words = column.toLowerCase().split(/[^a-z0-9]+/);
-  return words.some((w) => s.moneyWords.includes(w)) && !words.some((w) => s.notMoneyWords.includes(w));
+  let seen = moneyVerdicts.get(s);
+  if (!seen) moneyVerdicts.set(s, (seen = new Map()));
+  let v = seen.get(column);
+  if (v === undefined) {
+    const words = column.toLowerCase().split(/[^a-z0-9]+/);
+    v = words.some((w) => s.moneyWords.includes(w)) && !words.some((w) => s.notMoneyWords.includes(w));
+    if (seen.size < 10_000) seen.set(column, v);
+  }
+  return v;
 }
 
 export const migrationsMoneyBigint = stackRule({

@@ -503,8 +503,31 @@ function emptyTable(key: string, created: Where): TableState {
  * Replays the up migrations of a set (in order). Files whose SQL is unknown are skipped: callers
  * report the gate undecided before relying on a replay with unknown files.
  */
+const REPLAY_CACHE_LIMIT = 256;
+/** File keys (joined) → replays of file lists with those keys, each with its texts. */
+const replayCache = new Map<string, { readonly texts: readonly (string | undefined)[]; readonly replay: Replay }[]>();
+
+/**
+ * Replays the up migrations in order. A replay depends only on the up files' names and texts, so
+ * results are cached by that content (bounded): services, stacks and audits that ship the same
+ * migrations share one replay. The result is shared: callers must not mutate it.
+ */
 export function replay(migrations: readonly Migration[]): Replay {
+  const ups = migrations.map((m) => m.up).filter((u): u is MigrationFile => u !== undefined);
+  // Keys follow the file-name pattern (no NUL); texts are compared one by one, not concatenated.
+  const key = ups.map((u) => u.key).join("\u0000");
+  const candidates = replayCache.get(key) ?? [];
+  const hit = candidates.find((c) => c.texts.every((t, i) => t === (ups[i] as MigrationFile).text));
+  if (hit) return hit.replay;
   const r = new Replayer();
-  r.run(migrations.map((m) => m.up).filter((u): u is MigrationFile => u !== undefined));
-  return { files: r.files, events: r.events, tables: r.tables, extensions: r.extensions, notMoney: r.notMoney };
+  r.run(ups);
+  const out: Replay = { files: r.files, events: r.events, tables: r.tables, extensions: r.extensions, notMoney: r.notMoney };
+  if (replayCache.size >= REPLAY_CACHE_LIMIT) replayCache.delete(replayCache.keys().next().value as string);
+  replayCache.set(key, [...candidates.slice(-7), { texts: ups.map((u) => u.text), replay: out }]);
+  return out;
+}
+
+/** Empties the replay cache (benchmarks measure cold replays with it). */
+export function clearReplayCache(): void {
+  replayCache.clear();
 }

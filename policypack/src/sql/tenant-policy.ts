@@ -135,11 +135,22 @@ function faultsOf(p: PolicyState, c: Command, s: TenantSettings): { clause: "USI
     .filter((x) => RANK[x.scope] < RANK[x.need]);
 }
 
+const faultCache = new WeakMap<TableState, { readonly s: TenantSettings; readonly faults: readonly PolicyFault[] }>();
+
 /**
  * The policy clauses through which a session could reach another tenant's rows, per command,
  * grouped by policy and clause. Empty when every command is restricted to the session's tenant.
+ * Memoised per table and settings object (replays are shared by services with the same SQL).
  */
-export function policyFaults(t: TableState, s: TenantSettings): PolicyFault[] {
+export function policyFaults(t: TableState, s: TenantSettings): readonly PolicyFault[] {
+  const hit = faultCache.get(t);
+  if (hit && hit.s === s) return hit.faults;
+  const faults = computeFaults(t, s);
+  faultCache.set(t, { s, faults });
+  return faults;
+}
+
+function computeFaults(t: TableState, s: TenantSettings): PolicyFault[] {
   const faults = new Map<string, { policy: PolicyState; clause: "USING" | "WITH CHECK"; commands: Command[]; scope: Scope }>();
   const policies = [...t.policies.values()];
   for (const c of ALL_COMMANDS) {
