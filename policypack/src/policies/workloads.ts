@@ -437,8 +437,19 @@ const NON_SECRET_SUFFIX = new Set([
   "REF", "MOUNT", "LOCATION", "TYPE", "PROJECT", "FORMAT", "COUNT", "MODE", "POLICY", "PREFIX", "SECONDS", "MS", "REGION",
 ]);
 
-/** True when an env name says it holds a secret. */
+const nameVerdicts = new Map<string, boolean>();
+
+/** True when an env name says it holds a secret (memoised: workloads repeat the same names). */
 export function secretLookingName(name: string): boolean {
+  let v = nameVerdicts.get(name);
+  if (v === undefined) {
+    v = judgeName(name);
+    if (nameVerdicts.size < 10_000) nameVerdicts.set(name, v);
+  }
+  return v;
+}
+
+function judgeName(name: string): boolean {
   const n = name.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
   if (n === "PWD" || n === "OLDPWD") return false;
   const words = n.split("_").filter((x) => x !== "");
@@ -547,6 +558,14 @@ export const secretsSettings = z.strictObject({
 
 type SecretsSettings = z.infer<typeof secretsSettings>;
 
+const allowedSets = new WeakMap<SecretsSettings, ReadonlySet<string>>();
+/** The upper-cased allowNames, built once per settings object. */
+function allowedNames(s: SecretsSettings): ReadonlySet<string> {
+  let set = allowedSets.get(s);
+  if (!set) allowedSets.set(s, (set = new Set(s.allowNames.map((n) => n.toUpperCase()))));
+  return set;
+}
+
 const MOUNT_FIX_K8S =
   'mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver "secrets-store.csi.k8s.io", a SecretProviderClass with provider gcp) and read the file';
 const MOUNT_FIX_RUN = "mount it from Secret Manager instead: a template.volumes[] entry with secret: {secret: <secret id>} and a volumeMount, and read the file";
@@ -559,7 +578,7 @@ export const workloadSecretsNotInEnv = resourceRule({
     const w = workloadOf(r);
     if (!w) return;
     const fixMount = w.platform === "cloudrun" ? MOUNT_FIX_RUN : MOUNT_FIX_K8S;
-    const allowed = new Set(s.allowNames.map((n) => n.toUpperCase()));
+    const allowed = allowedNames(s);
     const deps = r.input.dependencies === undefined ? undefined : r.dependenciesOf(w.dependencyProp).map(typeFromUrn);
     const computedSecret = deps?.find((t) => t !== undefined && SECRET_SOURCE_TYPES.has(t));
     const unknownValues: string[] = [];
