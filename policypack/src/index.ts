@@ -33,7 +33,6 @@ installConfigureGuard(grpc, RULES);
 // AnalyzeStack in one pass (one decode, one StackView for every stack policy), same diagnostics as the SDK's.
 installFastAnalyzeStack({
   grpc,
-  pb: sdkRequire("@pulumi/pulumi/proto/analyzer_pb"),
   rules: RULES,
   policies,
   packName: "readiness-guard",

@@ -9,6 +9,7 @@ import type { ResourceInput } from "../../policypack/src/access/resource";
 import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
 import { installFastAnalyzeStack } from "../../policypack/src/engine/fast/analyze-stack";
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
+import { encodeAnalyzeResponse, type WireDiagnostic } from "../../policypack/src/engine/fast/encode";
 import { stackRule } from "../../policypack/src/engine/rule";
 import { RULES } from "../../policypack/src/policies";
 import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
@@ -85,7 +86,7 @@ describe("one-pass AnalyzeStack", () => {
 
   function harness(rules = RULES) {
     let impl: Record<string, unknown> = {};
-    let svc: { analyzeStack: { requestDeserialize: (b: Buffer) => unknown; path?: string } } | undefined;
+    let svc: { analyzeStack: { requestDeserialize: (b: Buffer) => unknown; responseSerialize: (r: unknown) => Buffer; path?: string } } | undefined;
     class Server {
       addService(s: unknown, i: Record<string, unknown>) {
         svc = s as typeof svc;
@@ -95,7 +96,6 @@ describe("one-pass AnalyzeStack", () => {
     const env = { today: () => TODAY, facts: { gcpRegion: "europe-west1" } };
     installFastAnalyzeStack({
       grpc: { Server, status: { INTERNAL: 13 } },
-      pb: analyzerPb as never,
       rules,
       policies: rules.map((r) => toPulumiPolicy(r, env)),
       packName: "readiness-guard",
@@ -105,7 +105,7 @@ describe("one-pass AnalyzeStack", () => {
       facts: env.facts,
     });
     const configured: unknown[] = [];
-    new Server().addService({ analyzeStack: { requestDeserialize: () => undefined, path: "/x" } }, {
+    new Server().addService({ analyzeStack: { requestDeserialize: () => undefined, responseSerialize: () => Buffer.alloc(0), path: "/x" } }, {
       analyzeStack: () => undefined,
       configure: (call: unknown, cb: (e: unknown, r?: unknown) => void) => {
         configured.push(call);
@@ -116,8 +116,12 @@ describe("one-pass AnalyzeStack", () => {
     const analyzeStack = (resources: readonly ResourceInput[]) =>
       new Promise<{ err: unknown; diags: analyzerPb.AnalyzeDiagnostic[] }>((resolve) => {
         const request = svc?.analyzeStack.requestDeserialize(encode(resources));
-        (impl["analyzeStack"] as (c: unknown, cb: (e: unknown, r?: analyzerPb.AnalyzeResponse) => void) => void)({ request }, (err, res) =>
-          resolve({ err, diags: res?.getDiagnosticsList() ?? [] }),
+        // Through the installed serializer, read back by google-protobuf (as the engine's Go decoder would).
+        (impl["analyzeStack"] as (c: unknown, cb: (e: unknown, r?: unknown) => void) => void)({ request }, (err, res) =>
+          resolve({
+            err,
+            diags: res === undefined ? [] : analyzerPb.AnalyzeResponse.deserializeBinary(svc?.analyzeStack.responseSerialize(res) as Buffer).getDiagnosticsList(),
+          }),
         );
       });
     const configure = (entries: Record<string, [number, Record<string, unknown>]>) =>
@@ -164,6 +168,44 @@ describe("one-pass AnalyzeStack", () => {
     await h.configure({ "kms-key-hygiene": [0, {}] });
     const again = await h.analyzeStack([key]);
     assert.equal(again.diags.find((d) => d.getPolicyname() === "kms-key-hygiene")?.getEnforcementlevel(), 0);
+  });
+
+  it("encodes the response byte for byte as google-protobuf does", () => {
+    const diag = (over: Partial<WireDiagnostic>): WireDiagnostic => ({
+      policyName: "cmek-required",
+      policyPackName: "readiness-guard",
+      policyPackVersion: "0.1.0",
+      description: "Data is encrypted with customer-managed keys.",
+      message: "'db' (gcp:sql/databaseInstance:DatabaseInstance): no CMEK",
+      enforcementLevel: 1,
+      urn: "urn:pulumi:prod::readiness::gcp:sql/databaseInstance:DatabaseInstance::db",
+      severity: 3,
+      ...over,
+    });
+    const cases: WireDiagnostic[][] = [
+      [],
+      [diag({})],
+      // Defaults omitted (empty strings, advisory level, no severity), non-ASCII text, a message over 127 and 16,383 bytes.
+      [diag({ enforcementLevel: 0, severity: 0, urn: "", policyPackVersion: "" }), diag({ message: "région « europe-west1 » ✓ 😀 ".repeat(7) }), diag({ message: "x".repeat(20_000), enforcementLevel: 3 })],
+    ];
+    for (const diags of cases) {
+      const res = new analyzerPb.AnalyzeResponse();
+      res.setDiagnosticsList(
+        diags.map((d) => {
+          const p = new analyzerPb.AnalyzeDiagnostic();
+          p.setPolicyname(d.policyName);
+          p.setPolicypackname(d.policyPackName);
+          p.setPolicypackversion(d.policyPackVersion);
+          p.setDescription(d.description);
+          p.setMessage(d.message);
+          p.setEnforcementlevel(d.enforcementLevel as analyzerPb.EnforcementLevel);
+          p.setUrn(d.urn);
+          p.setSeverity(d.severity as analyzerPb.PolicySeverity);
+          return p;
+        }),
+      );
+      assert.deepEqual(encodeAnalyzeResponse(diags), Buffer.from(res.serializeBinary()));
+    }
   });
 
   it("answers INTERNAL instead of crashing when a rule's set-up fails", async () => {

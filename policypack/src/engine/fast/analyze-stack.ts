@@ -6,8 +6,8 @@
  * The SDK's handler decodes the request with google-protobuf, then for each stack policy converts
  * every resource's Struct to JavaScript again, wraps it in a proxy and rebuilds parents and
  * dependencies; the adapter then builds a StackView per policy. Here: one wire decode
- * (fast/decode.ts), one StackView, every stack rule on it, and the same diagnostics the SDK would
- * produce (violations with "<description>\n<message>", the policy's level after Configure's
+ * (fast/decode.ts), one StackView, every stack rule on it, one wire encode of the response
+ * (fast/encode.ts), and the same diagnostics the SDK would produce (violations with "<description>\n<message>", the policy's level after Configure's
  * override; undecided and error findings as one advisory "can't run policy ... during preview").
  */
 import type { ResourceInput, StackFacts } from "../../access/resource";
@@ -16,6 +16,7 @@ import { configFromRequest } from "../configure-guard";
 import type { Rule } from "../rule";
 import { prepare, reportable, runStack, type Finding, type Prepared } from "../run";
 import { decodeAnalyzeStack } from "./decode";
+import { encodeAnalyzeResponse, type WireDiagnostic } from "./encode";
 
 type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -26,22 +27,8 @@ interface PolicyMeta {
   readonly severity?: string;
 }
 
-interface AnalyzerPb {
-  AnalyzeResponse: new () => { setDiagnosticsList(d: unknown[]): void };
-  AnalyzeDiagnostic: new () => {
-    setPolicyname(s: string): void;
-    setPolicypackname(s: string): void;
-    setPolicypackversion(s: string): void;
-    setDescription(s: string): void;
-    setMessage(s: string): void;
-    setEnforcementlevel(n: number): void;
-    setUrn(s: string): void;
-    setSeverity(n: number): void;
-  };
-}
-
 interface ServiceDef {
-  readonly analyzeStack: { readonly requestDeserialize: (b: Buffer) => unknown };
+  readonly analyzeStack: { readonly requestDeserialize: (b: Buffer) => unknown; readonly responseSerialize: (r: never) => Buffer };
 }
 
 type Callback = (err: unknown, res?: unknown) => void;
@@ -57,7 +44,6 @@ const SEVERITY_NUM: Readonly<Record<string, number>> = { low: 1, medium: 2, high
 
 export interface FastStackOptions {
   readonly grpc: GrpcLike;
-  readonly pb: AnalyzerPb;
   readonly rules: readonly Rule[];
   readonly policies: readonly PolicyMeta[];
   readonly packName: string;
@@ -85,22 +71,21 @@ export function installFastAnalyzeStack(o: FastStackOptions): void {
     return prepared;
   };
 
-  const analyzeStack = async (inputs: readonly ResourceInput[]): Promise<unknown> => {
+  const analyzeStack = async (inputs: readonly ResourceInput[]): Promise<WireDiagnostic[]> => {
     await Promise.all(stackRules.map((r) => r.init?.()));
     const stack = new StackView(inputs, o.facts);
-    const diags: unknown[] = [];
-    const diag = (p: PolicyMeta, level: Level, message: string, urn?: string) => {
-      const d = new o.pb.AnalyzeDiagnostic();
-      d.setPolicyname(p.name);
-      d.setPolicypackname(o.packName);
-      d.setPolicypackversion(o.packVersion);
-      d.setDescription(p.description);
-      d.setMessage(message);
-      d.setEnforcementlevel(LEVEL_NUM[level] ?? 0);
-      if (urn) d.setUrn(urn);
-      if (p.severity && SEVERITY_NUM[p.severity]) d.setSeverity(SEVERITY_NUM[p.severity] as number);
-      diags.push(d);
-    };
+    const diags: WireDiagnostic[] = [];
+    const diag = (p: PolicyMeta, level: Level, message: string, urn?: string) =>
+      diags.push({
+        policyName: p.name,
+        policyPackName: o.packName,
+        policyPackVersion: o.packVersion,
+        description: p.description,
+        message,
+        enforcementLevel: LEVEL_NUM[level] ?? 0,
+        urn: urn ?? "",
+        severity: (p.severity && SEVERITY_NUM[p.severity]) || 0,
+      });
     for (const rule of stackRules) {
       const p = meta.get(rule.gate);
       if (!p) continue;
@@ -118,15 +103,16 @@ export function installFastAnalyzeStack(o: FastStackOptions): void {
         else diag(p, level, `${p.description}\n${f.message}`, f.urn);
       }
     }
-    const res = new o.pb.AnalyzeResponse();
-    res.setDiagnosticsList(diags);
-    return res;
+    return diags;
   };
 
   proto.addService = function (this: unknown, service: unknown, impl: Record<string, unknown>) {
     const def = service as ServiceDef;
     if (typeof impl["analyzeStack"] !== "function" || !def.analyzeStack) return original.call(this, service, impl);
-    const fastService = { ...(service as object), analyzeStack: { ...def.analyzeStack, requestDeserialize: (b: Buffer) => decodeAnalyzeStack(b) } };
+    const fastService = {
+      ...(service as object),
+      analyzeStack: { ...def.analyzeStack, requestDeserialize: (b: Buffer) => decodeAnalyzeStack(b), responseSerialize: encodeAnalyzeResponse },
+    };
     const configure = impl["configure"] as Handler;
     const fastImpl = {
       ...impl,

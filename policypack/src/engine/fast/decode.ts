@@ -22,13 +22,29 @@ import type { ResourceInput } from "../../access/resource";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Node's direct slice bindings (what Buffer#toString calls after its argument checks). */
+type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+
+/** Short ASCII strings (property names, regions, labels...) repeat all through a stack. */
+const SHORT = 32;
+const STRING_CACHE_MAX = 8192;
+
 class Reader {
   pos: number;
+  readonly buf: SliceBuffer;
+  /**
+   * Short strings of this request by FNV-1a hash of their bytes (verified on every hit), so that a
+   * repeated key or value is one string: ~4x cheaper than decoding it again, and less garbage.
+   * Per request, so that no value outlives the request it came in.
+   */
+  private readonly shortStrings = new Map<number, string>();
+
   constructor(
-    readonly buf: Buffer,
+    buf: Buffer,
     start = 0,
     readonly end = buf.length,
   ) {
+    this.buf = buf as SliceBuffer;
     this.pos = start;
   }
 
@@ -56,8 +72,32 @@ class Reader {
 
   string(): string {
     const end = this.len();
-    const s = this.buf.toString("utf8", this.pos, end);
+    const s = end - this.pos <= SHORT ? this.short(this.pos, end) : this.buf.utf8Slice(this.pos, end);
     this.pos = end;
+    return s;
+  }
+
+  private short(start: number, end: number): string {
+    const buf = this.buf;
+    let h = 2166136261 ^ (end - start);
+    for (let i = start; i < end; i++) {
+      const c = buf[i] as number;
+      if (c >= 0x80) return buf.utf8Slice(start, end);
+      h = Math.imul(h ^ c, 16777619);
+    }
+    const hit = this.shortStrings.get(h);
+    if (hit !== undefined && hit.length === end - start) {
+      let same = true;
+      for (let i = 0; i < hit.length; i++) {
+        if (hit.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit;
+    }
+    const s = buf.latin1Slice(start, end);
+    if (this.shortStrings.size < STRING_CACHE_MAX) this.shortStrings.set(h, s);
     return s;
   }
 
@@ -159,7 +199,7 @@ interface Provider {
 
 function provider(r: Reader, end: number, cache: Map<string, Provider>): Provider {
   // Providers repeat (the default provider of every resource): decode each distinct one once.
-  const key = r.buf.toString("latin1", r.pos, end);
+  const key = r.buf.latin1Slice(r.pos, end);
   const hit = cache.get(key);
   if (hit) {
     r.pos = end;
@@ -185,14 +225,15 @@ interface Raw {
   name: string;
   props: Record<string, unknown>;
   opts: { protect: boolean; parent?: string };
-  provider?: Provider;
-  parent?: string;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
+  provider: Provider | undefined;
+  parent: string | undefined;
+  dependencies: readonly string[];
+  propertyDependencies: Record<string, readonly string[]>;
 }
 
 function resource(r: Reader, end: number, providers: Map<string, Provider>): Raw {
-  const out: Raw = { type: "", urn: "", name: "", props: {}, opts: { protect: false }, dependencies: [], propertyDependencies: {} };
+  const deps: string[] = [];
+  const out: Raw = { type: "", urn: "", name: "", props: {}, opts: { protect: false, parent: undefined }, provider: undefined, parent: undefined, dependencies: deps, propertyDependencies: {} };
   while (r.pos < end) {
     const tag = r.varint();
     switch (tag >>> 3) {
@@ -220,7 +261,7 @@ function resource(r: Reader, end: number, providers: Map<string, Provider>): Raw
         out.parent = r.string() || undefined;
         break;
       case 8:
-        out.dependencies.push(r.string());
+        deps.push(r.string());
         break;
       case 9: {
         const e = r.len();
@@ -262,19 +303,12 @@ export function decodeAnalyzeStack(buf: Buffer): ResourceInput[] {
   // As the SDK does: parents and dependencies are kept only when they are resources of the stack.
   const urns = new Set(raws.map((x) => x.urn));
   const keep = (list: readonly string[]) => (list.every((u) => urns.has(u)) ? list : list.filter((u) => urns.has(u)));
-  return raws.map((x) => {
-    const pd: Record<string, readonly string[]> = {};
-    for (const [k, v] of Object.entries(x.propertyDependencies)) pd[k] = keep(v);
-    return {
-      type: x.type,
-      urn: x.urn,
-      name: x.name,
-      props: x.props,
-      provider: x.provider,
-      opts: { protect: x.opts.protect, parent: x.opts.parent },
-      parent: (x.parent && urns.has(x.parent) ? x.parent : undefined) ?? x.opts.parent,
-      dependencies: keep(x.dependencies),
-      propertyDependencies: pd,
-    };
-  });
+  // Fixed up in place (one object per resource, not two).
+  for (const x of raws) {
+    x.parent = (x.parent && urns.has(x.parent) ? x.parent : undefined) ?? x.opts.parent;
+    x.dependencies = keep(x.dependencies);
+    const pd = x.propertyDependencies;
+    for (const k in pd) pd[k] = keep(pd[k] as readonly string[]);
+  }
+  return raws;
 }
