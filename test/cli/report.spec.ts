@@ -19,6 +19,7 @@ import { buildReport, worst, type LineReport, type Report } from "../../cli/repo
 import { renderSarif } from "../../cli/report/sarif";
 import { renderText } from "../../cli/report/text";
 import { AUDIT_CONFIG, EXPORT, mutatedExport, resourcesOf, ROOT, tmpDir, TODAY } from "./support";
+import { countColour, readPng } from "../support/png";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SECRETS = ["hunter2-Super-Secret-Pw", "v1:Hk3p0hZ1Zm9vYmFyYmF6cXV4c2VjcmV0LWNpcGhlcnRleHQ="];
@@ -295,8 +296,10 @@ describe("audit report (cli/report)", function () {
       assert.ok(!/(src|href)="https?:/.test(h), "no external requests");
     });
 
-    it("HTML: renders in headless Chromium (screenshot is 1280x2000 and not blank)", function () {
-      if (!fs.existsSync(CHROMIUM)) this.skip();
+    it("HTML: renders in headless Chromium (screenshot: 1280x2000, the pass, fail and sign-off badges drawn)", function () {
+      // Skipped only when asked to; otherwise a missing browser fails with its fix (CI installs it).
+      if (process.env["READINESS_SKIP_CHROMIUM"] === "1") this.skip();
+      assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found. Fix: apt-get install -y chromium (as .ci/run does), or set READINESS_SKIP_CHROMIUM=1 to skip this check.`);
       const dir = tmpDir("html");
       const [html] = writeReports(report, dir).filter((p) => p.endsWith(".html"));
       const png = path.join(dir, "report.png");
@@ -324,6 +327,12 @@ describe("audit report (cli/report)", function () {
       assert.equal(buf.toString("ascii", 12, 16), "IHDR");
       assert.deepEqual([buf.readUInt32BE(16), buf.readUInt32BE(20)], [1280, 2000]);
       assert.ok(buf.length > 60_000, `a blank page compresses to a few KB; got ${buf.length} bytes`);
+      // The stylesheet rendered: badges in the report's colours (html.ts --pass, --fail, --manual), not a blank or unstyled page.
+      const img = readPng(buf);
+      for (const [what, colour] of [["passed lines", "#1a7f37"], ["failed lines", "#cf222e"], ["manual lines", "#0969da"]] as const) {
+        const n = countColour(img, colour);
+        assert.ok(n >= 1_000, `${what}: ${n} pixels of ${colour} in the screenshot`);
+      }
     });
 
     it("renders stack-level and config findings, undecided ones and notes in every format", () => {
