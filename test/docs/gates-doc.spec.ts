@@ -19,6 +19,22 @@ describe("docs/gates.md", () => {
     for (const g of GATES) assert.ok(doc.includes(`\n### ${g.name}\n`), g.name);
   });
 
+  it("keeps every released gate name (names are a contract: waivers, reports and policy groups use them)", () => {
+    // Released in 0.1.0. A new gate is appended; a name is never changed or removed without a major version.
+    const released = [
+      "data-residency", "cmek-required", "kms-key-hygiene", "cloudsql-backups-pitr", "cloudsql-cross-region-replica", "cloudsql-hardening",
+      "pgbouncer-transaction-pooling", "postgres-required-extensions", "migrations-tenant-rls", "migrations-concurrent-index",
+      "migrations-expand-contract", "migrations-money-bigint", "migrations-reversible", "workload-health-probes", "workload-resource-limits",
+      "workload-autoscaling", "workload-secrets-not-in-env", "workload-no-orm-synchronize", "workload-image-provenance", "workload-telemetry",
+      "no-static-service-account-keys", "workload-identity", "gateway-jwt-auth", "gateway-tenant-rate-limit", "canary-release",
+      "migration-job-before-deploy", "alert-runbooks", "service-slos", "service-dashboards", "uptime-checks", "log-archive-sink",
+      "outbox-lag-alert", "regulated-data-retention",
+    ];
+    const names = GATES.map((g) => g.name);
+    assert.deepEqual(released.filter((n) => !names.includes(n)), [], "released gates missing");
+    assert.deepEqual(RULES.map((r) => r.gate).sort(), [...names].sort(), "one rule per gate");
+  });
+
   it("names every gate exactly as ../shared/GATES.md when it is present", function () {
     const shared = path.join(ROOT, "../shared/GATES.md");
     if (!fs.existsSync(shared)) this.skip();

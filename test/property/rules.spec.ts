@@ -159,7 +159,7 @@ function suite(title: string, wrapMarked: boolean): void {
 }
 
 suite("property: no rule throws or leaks a secret (by name, by shape, in Secret data), whatever the props", false);
-suite("property: no rule leaks a secret-wrapped value from any slot (skipped on an engine that does not redact wrapped secrets)", true);
+suite("property: no rule leaks a secret-wrapped value from any slot (the engine scrubs wrapped secrets from every message)", true);
 
 describe("property machinery: the generators reach what rules read", () => {
   const props = (v: unknown, k: string): Record<string, unknown> => (v as Record<string, Record<string, unknown>>)[k] as Record<string, unknown>;

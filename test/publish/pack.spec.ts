@@ -72,6 +72,16 @@ describe("publishable pack (npm pack → npm install --omit=dev → launch)", fu
         assert.ok(p.framework?.reference, p.name);
         assert.ok(p.tags.length > 0, p.name);
         assert.ok(p.configSchema && "waivers" in p.configSchema.properties, p.name);
+        // What Pulumi Cloud shows: the checklist lines the gate enforces, its area and services, and the defaults the CLI fills.
+        const gate = GATES.find((g) => g.name === p.name);
+        const rule = RULES.find((r) => r.gate === p.name);
+        assert.ok(gate && rule, p.name);
+        assert.equal(p.framework?.reference, gate.sources.map((src) => `${src.seed} ${src.section}: ${src.line}`).join("; "), p.name);
+        assert.ok(p.tags.includes(gate.area), `${p.name} tags ${p.tags.join(", ")}`);
+        const properties = p.configSchema.properties as Record<string, { default?: unknown }>;
+        for (const [k, v] of Object.entries(rule.settings.parse({}) as Record<string, unknown>)) {
+          assert.deepEqual(properties[k]?.default, v, `${p.name}.${k}: the schema's default is the pack's default`);
+        }
       }
       const shipped = JSON.parse(fs.readFileSync(path.join(installed, "config/production.json"), "utf8")) as Record<string, { enforcementLevel?: "mandatory" }>;
       await pack.configure(shipped);
