@@ -40,6 +40,8 @@ export class StackView {
    * (a Helm chart's or ConfigGroup's children inherit the component's service).
    */
   serviceOf(r: ResourceView): string | undefined {
+    const own = r.ownService(); // memoised on the view: most resources carry their own label
+    if (own) return own;
     const cached = this.serviceCache.get(r.urn);
     if (cached !== undefined) return cached ?? undefined;
     let found: string | undefined;

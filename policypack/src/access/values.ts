@@ -36,7 +36,8 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** A wrapped secret ({"4dabf…": "1b47…", value}) as it appears in a state export. */
 export function isSecretWrapper(v: unknown): v is { value?: unknown } {
-  return isRecord(v) && v[SIG_KEY] === SECRET_VALUE;
+  // No Array.isArray test: an array has no signature key. (Called at every step of every read.)
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_VALUE;
 }
 
 /** The result of reading one property path. */
