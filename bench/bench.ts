@@ -313,8 +313,14 @@ async function main(): Promise<void> {
   for (const c of comparison) if (c.compared) log(`baseline gives the same diagnostics at ${c.size}: ${c.identical ? "yes" : `NO (${c.onlyA} only in the pack, ${c.onlyB} only in the baseline)`}`);
 
   log("in-process");
-  const evals = sizes.map((s) => worker<EvalResult>("eval", s));
-  for (const e of evals) log(`evaluate ${e.size}: ${e.evaluateMs} ms (${e.usPerResource} us/resource, ${e.ratioToBare}x bare)`);
+  // Three worker processes per size (V8's optimisation differs from one process to the next): the
+  // run with the median ratio is reported, with the range of the three.
+  const evals = sizes.map((s) => {
+    const runs = Array.from({ length: QUICK ? 1 : 3 }, () => worker<EvalResult>("eval", s)).sort((a, b) => a.ratioToBare - b.ratioToBare);
+    const mid = runs[Math.floor(runs.length / 2)] as EvalResult;
+    return { ...mid, ratioToBareRange: [runs[0]?.ratioToBare ?? NaN, runs[runs.length - 1]?.ratioToBare ?? NaN] as [number, number], processes: runs.length };
+  });
+  for (const e of evals) log(`evaluate ${e.size}: ${e.evaluateMs} ms (${e.usPerResource} us/resource, ${e.ratioToBare}x bare; ${e.ratioToBareRange.join("-")}x over ${e.processes} processes)`);
   const anatomy = worker<Record<string, number>>("anatomy", 10_000);
   const perRule = worker<{ stackViewMs: number; perRuleMs: Record<string, number> }>("rules", 10_000);
   const endLoad = load();
@@ -373,6 +379,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 
   const fmt = (n: number | undefined | null, unit = "") => (n === undefined || n === null || Number.isNaN(n) ? "–" : `${n.toLocaleString("en-US")}${unit}`);
+  const range = (r: readonly [number, number] | undefined) => (r ? `${fmt(r[0])}–${fmt(r[1])}x` : "–");
   const md: string[] = [];
   md.push(`## readiness-guard benchmark (${results.rules.total} rules: ${results.rules.resource} resource, ${results.rules.stack} stack)`);
   md.push("");
@@ -401,7 +408,8 @@ async function main(): Promise<void> {
       ["in-process evaluate, wall (median after ≥ 1 s warm-up)", fmt(ev(1_000)?.evaluateMs, " ms"), fmt(ev(10_000)?.evaluateMs, " ms"), fmt(ev(50_000)?.evaluateMs, " ms"), ""],
       ["in-process per resource", fmt(ev(1_000)?.usPerResource, " µs"), fmt(ev(10_000)?.usPerResource, " µs"), fmt(ev(50_000)?.usPerResource, " µs"), ""],
       ["bare loop per resource (floor, same warm-up)", fmt(ev(1_000)?.bareUsPerResource, " µs"), fmt(ev(10_000)?.bareUsPerResource, " µs"), fmt(ev(50_000)?.bareUsPerResource, " µs"), ""],
-      ["in-process / bare loop", fmt(ev(1_000)?.ratioToBare, "x"), fmt(ev(10_000)?.ratioToBare, "x"), fmt(ev(50_000)?.ratioToBare, "x"), "≤ 20x"],
+      ["in-process / bare loop (median of 3 processes)", fmt(ev(1_000)?.ratioToBare, "x"), fmt(ev(10_000)?.ratioToBare, "x"), fmt(ev(50_000)?.ratioToBare, "x"), "≤ 20x"],
+      ["… range over the processes", range(ev(1_000)?.ratioToBareRange), range(ev(10_000)?.ratioToBareRange), range(ev(50_000)?.ratioToBareRange), ""],
       [
         "… without the SQL-parsing rules (rules with an init)",
         fmt(ev(1_000)?.ratioToBareNoSql, "x"),
