@@ -6,6 +6,7 @@
  * PostgreSQL (CI never sets it).
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -55,6 +56,17 @@ function withoutRls(text: string, table: string): string {
   });
   return kept.map((s) => `${s.source};\n`).join("");
 }
+
+const VERIFY_CLI = path.join(repoRoot(), "build", "cli", "verify-rls.js");
+
+describe("verify-rls command: bad input", () => {
+  it("exits 2 with one line naming the missing folder and the services it knows, before starting PostgreSQL", () => {
+    const r = spawnSync(process.execPath, [VERIFY_CLI, "nosuch"], { encoding: "utf8", cwd: repoRoot() });
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^verify-rls: no migrations folder .*stacks\/migrations\/nosuch\. Fix: pass one of config, maintenance, registration\.\n$/);
+  });
+});
 
 describe("verify-rls on a real PostgreSQL", function () {
   this.timeout(240_000);
@@ -106,6 +118,20 @@ describe("verify-rls on a real PostgreSQL", function () {
 
     const findings = run(migrationsTenantRls, [migrationsMap("registration", readMigrations(dir))]);
     expectOne(findings, { policy: "migrations-tenant-rls" }, "0003_registrations.up.sql", "registration.registrations", "not enabled");
+  });
+
+  it("the command: --migrations root, --json, exit 1 when one service fails and the other passes", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "readiness-migroot-"));
+    temps.push(root);
+    fs.renameSync(copyOf("config"), path.join(root, "config"));
+    const broken = copyOf("registration");
+    const file = path.join(broken, "0003_registrations.up.sql");
+    fs.writeFileSync(file, withoutRls(fs.readFileSync(file, "utf8"), "registration.registrations"));
+    fs.renameSync(broken, path.join(root, "registration"));
+    const r = spawnSync(process.execPath, [VERIFY_CLI, "--migrations", root, "--json"], { encoding: "utf8", timeout: 200_000 });
+    assert.equal(r.status, 1, r.stderr);
+    const results = JSON.parse(r.stdout) as VerifyResult[];
+    assert.deepEqual(results.map((x) => [x.service, x.ok]), [["config", true], ["registration", false]]);
   });
 
   it("fails on a tenant setting that errors when unset and on a down that does not restore the schema", async () => {
