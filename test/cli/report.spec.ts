@@ -18,7 +18,7 @@ import type { Checked } from "../../cli/report/evaluation";
 import { buildReport, worst, type LineReport, type Report } from "../../cli/report/model";
 import { renderSarif } from "../../cli/report/sarif";
 import { renderText } from "../../cli/report/text";
-import { AUDIT_CONFIG, EXPORT, mutatedExport, resourcesOf, ROOT, tmpDir, TODAY } from "./support";
+import { AUDIT_CONFIG, EXPORT, mutatedExport, PACK_VERSION, resourcesOf, ROOT, tmpDir, TODAY } from "./support";
 import { countColour, readPng } from "../support/png";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -203,7 +203,7 @@ describe("audit report (cli/report)", function () {
 
     it("text: groups violations like `pulumi preview`, then waivers and the readiness summary", () => {
       const t = renderText(report, { packLocation: "in-process" });
-      assert.ok(t.startsWith("Policies:\n    ❌ readiness-guard@v0.1.0 (in-process)\n"), t.slice(0, 200));
+      assert.ok(t.startsWith(`Policies:\n    ❌ readiness-guard@v${PACK_VERSION} (in-process)\n`), t.slice(0, 200));
       assert.ok(t.includes("        - [mandatory]  cloudsql-hardening  (gcp:sql/databaseInstance:DatabaseInstance: maintenance-db)\n          Cloud SQL hardening\n          'maintenance-db'"));
       assert.ok(t.includes("    - [waived]  cmek-required  (gcp:storage/bucket:Bucket: config-exports)\n      until 2027-02-28, approved by sre.lead@acme.example (OPS-2211): "));
       assert.ok(t.includes("Readiness: NOT READY: 6 mandatory violations, 0 advisory, 0 undecided, 1 waived across 13 resources."));

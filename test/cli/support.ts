@@ -7,6 +7,8 @@ import * as path from "node:path";
 /** The repository root (specs run from build/test/cli). */
 export const ROOT = path.resolve(__dirname, "../../..");
 export const CLI = path.join(ROOT, "build", "cli", "readiness.js");
+/** The policy pack's version (policypack/package.json), as the reports print it. */
+export const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, "policypack", "package.json"), "utf8")) as { version: string }).version;
 export const STATE_DIR = path.join(ROOT, "test", "fixtures", "state");
 export const EXPORT = path.join(STATE_DIR, "prod-violations.json");
 export const AUDIT_CONFIG = path.join(STATE_DIR, "audit-config.json");

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Writable } from "node:stream";
 import { runCheck, type CheckResult } from "../../cli/check";
 import { InputError } from "../../cli/state";
-import { CLI, ROOT, runCli, tmpDir, TODAY } from "../cli/support";
+import { CLI, PACK_VERSION, ROOT, runCli, tmpDir, TODAY } from "../cli/support";
 
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
 const PROGRAM = path.join(ROOT, "build", "test", "fixtures", "programs", "small-stack.js");
@@ -81,7 +81,7 @@ describe("readiness check (e2e, real pack process)", function () {
     });
 
     it("prints the violations like `pulumi preview` and writes the five reports", () => {
-      assert.ok(res.output.startsWith("Policies:\n    ❌ readiness-guard@v0.1.0 (local: policypack)\n"), res.output.slice(0, 300));
+      assert.ok(res.output.startsWith(`Policies:\n    ❌ readiness-guard@v${PACK_VERSION} (local: policypack)\n`), res.output.slice(0, 300));
       assert.ok(res.output.includes("        - [advisory]  no-static-service-account-keys  (gcp:serviceaccount/key:Key: ci-deployer-key)\n"));
       assert.deepEqual(
         res.reports.map((p) => path.basename(p)),
