@@ -64,43 +64,26 @@ export function splitPath(path: Path): readonly (string | number)[] {
   return parts;
 }
 
-/**
- * Reads `path` ("settings.backupConfiguration.enabled", or an array of keys) from `root`.
- * An unknown value anywhere along the path makes the result unknown. `null` counts as absent.
- * Secret wrappers are opened, and the result remembers that the value was secret.
- */
-export function lookup(root: unknown, path: Path): Lookup {
-  const parts = splitPath(path);
+const ABSENT_MARK: unique symbol = Symbol("absent");
+const UNKNOWN_MARK: unique symbol = Symbol("unknown");
+/** Set by walk(): whether a secret wrapper was opened on the way, and where an unknown was met. */
+let walkedSecret = false;
+let unknownAt = 0;
+
+/** The walk shared by lookup() and valueAt(): the value at `parts`, or a mark (no result object allocated). */
+function walk(root: unknown, parts: readonly (string | number)[]): unknown {
   let cur: unknown = root;
-  let secret = false;
-  for (let i = 0; i <= parts.length; i++) {
+  walkedSecret = false;
+  for (let i = 0; ; i++) {
     if (isSecretWrapper(cur)) {
-      secret = true;
+      walkedSecret = true;
       cur = cur.value;
     }
-    if (isUnknown(cur)) return { kind: "unknown", path: parts.slice(0, i).join(".") };
-    if (cur === undefined || cur === null) return ABSENT;
-    if (i === parts.length) break;
-    const key = parts[i] as string | number;
-    if (Array.isArray(cur)) {
-      const idx = typeof key === "number" ? key : Number(key);
-      cur = Number.isInteger(idx) ? cur[idx] : undefined;
-    } else if (isRecord(cur)) {
-      cur = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
-    } else {
-      return ABSENT;
+    if (isUnknown(cur)) {
+      unknownAt = i;
+      return UNKNOWN_MARK;
     }
-  }
-  return { kind: "known", value: cur, secret };
-}
-
-/** The known value at `path`, else undefined (absent or unknown). Same walk as lookup(), without allocating a result. */
-export function valueAt(root: unknown, path: Path): unknown {
-  const parts = splitPath(path);
-  let cur: unknown = root;
-  for (let i = 0; ; i++) {
-    if (isSecretWrapper(cur)) cur = cur.value;
-    if (cur === undefined || cur === null || isUnknown(cur)) return undefined;
+    if (cur === undefined || cur === null) return ABSENT_MARK;
     if (i === parts.length) return cur;
     const key = parts[i] as string | number;
     if (Array.isArray(cur)) {
@@ -109,9 +92,28 @@ export function valueAt(root: unknown, path: Path): unknown {
     } else if (isRecord(cur)) {
       cur = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
     } else {
-      return undefined;
+      return ABSENT_MARK;
     }
   }
+}
+
+/**
+ * Reads `path` ("settings.backupConfiguration.enabled", or an array of keys) from `root`.
+ * An unknown value anywhere along the path makes the result unknown. `null` counts as absent.
+ * Secret wrappers are opened, and the result remembers that the value was secret.
+ */
+export function lookup(root: unknown, path: Path): Lookup {
+  const parts = splitPath(path);
+  const v = walk(root, parts);
+  if (v === UNKNOWN_MARK) return { kind: "unknown", path: parts.slice(0, unknownAt).join(".") };
+  if (v === ABSENT_MARK) return ABSENT;
+  return { kind: "known", value: v, secret: walkedSecret };
+}
+
+/** The known value at `path`, else undefined (absent or unknown): lookup() without a result object, for the hot paths. */
+export function valueAt(root: unknown, path: Path): unknown {
+  const v = walk(root, splitPath(path));
+  return v === UNKNOWN_MARK || v === ABSENT_MARK ? undefined : v;
 }
 
 /** True when the value, or anything inside it, is unknown. */
