@@ -11,18 +11,12 @@ import { ResourceView, typeFromUrn } from "../../policypack/src/access/resource"
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
 import { secretLookingName } from "../../policypack/src/policies/workloads";
-import type { Migration } from "../../policypack/src/sql/migration-set";
 import { loadParserOnce } from "../../policypack/src/sql/parser";
 import { clearReplayCache, replay } from "../../policypack/src/sql/replay";
 import { deployment } from "../fixtures/k8s";
+import { upMigrations } from "../fixtures/sql/configmaps";
 
-function ups(files: Record<string, string | undefined>): Migration[] {
-  return Object.entries(files).map(([key, text], i) => ({
-    id: key.replace(".up.sql", ""),
-    version: BigInt(i + 1),
-    up: { key, direction: "up" as const, text, source: undefined },
-  }));
-}
+const ups = upMigrations;
 
 describe("caches give what a fresh computation gives", () => {
   before(async () => {

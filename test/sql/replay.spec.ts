@@ -1,20 +1,14 @@
 /** Schema replay over parse trees: the model after the up migrations and the events on the way. */
 import * as assert from "node:assert/strict";
-import type { Migration } from "../../policypack/src/sql/migration-set";
 import { loadParserOnce } from "../../policypack/src/sql/parser";
 import { replay } from "../../policypack/src/sql/replay";
+import { upMigrations } from "../fixtures/sql/configmaps";
 
 before(async () => {
   await loadParserOnce();
 });
 
-function set(files: Record<string, string | undefined>): Migration[] {
-  return Object.entries(files).map(([key, text], i) => ({
-    id: key.replace(".up.sql", ""),
-    version: BigInt(i + 1),
-    up: { key, direction: "up" as const, text, source: undefined },
-  }));
-}
+const set = upMigrations;
 
 describe("sql/replay", () => {
   it("skips files whose SQL is unknown, and records files that do not parse", () => {
