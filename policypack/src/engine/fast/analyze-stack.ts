@@ -7,8 +7,9 @@
  * every resource's Struct to JavaScript again, wraps it in a proxy and rebuilds parents and
  * dependencies; the adapter then builds a StackView per policy. Here: one wire decode
  * (fast/decode.ts), one StackView, every stack rule on it, one wire encode of the response
- * (fast/encode.ts), and the same diagnostics the SDK would produce (violations with "<description>\n<message>", the policy's level after Configure's
- * override; undecided and error findings as one advisory "can't run policy ... during preview").
+ * (fast/encode.ts), and the same diagnostics the SDK would produce (violations with
+ * "<description>\n<message>", the policy's level after Configure's override; undecided and error
+ * findings as one advisory "can't run policy ... during preview").
  */
 import type { ResourceInput, StackFacts } from "../../access/resource";
 import { StackView } from "../../access/stack";

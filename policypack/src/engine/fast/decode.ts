@@ -308,7 +308,7 @@ export function decodeAnalyzeStack(buf: Buffer): ResourceInput[] {
     x.parent = (x.parent && urns.has(x.parent) ? x.parent : undefined) ?? x.opts.parent;
     x.dependencies = keep(x.dependencies);
     const pd = x.propertyDependencies;
-    for (const k in pd) pd[k] = keep(pd[k] as readonly string[]);
+    for (const k of Object.keys(pd)) pd[k] = keep(pd[k] as readonly string[]); // own keys only, as before
   }
   return raws;
 }
