@@ -5,6 +5,7 @@
  * URN, name, raw props (unknowns and secrets kept), provider props, parent and dependencies.
  * It owns preview semantics: reading never throws, unknown is a state of its own.
  */
+import { memoByString } from "../memo";
 import { effectiveLocation, type Location } from "./location";
 import { SERVICE_LABELS } from "./tokens";
 import {
@@ -191,16 +192,8 @@ export class ResourceView {
   }
 }
 
-const urnTypes = new Map<string, string | undefined>();
-
 /** The type token encoded in a URN: urn:pulumi:stack::project::parentType$type::name (memoised: rules ask it of the same dependencies). */
-export function typeFromUrn(urn: string): string | undefined {
-  if (urnTypes.has(urn)) return urnTypes.get(urn);
-  const t = parseUrnType(urn);
-  if (urnTypes.size >= 50_000) urnTypes.clear();
-  urnTypes.set(urn, t);
-  return t;
-}
+export const typeFromUrn: (urn: string) => string | undefined = memoByString(parseUrnType, 50_000);
 
 function parseUrnType(urn: string): string | undefined {
   const parts = urn.split("::");

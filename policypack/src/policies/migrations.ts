@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { isRecord, T, type ResourceView, type StackView } from "../access";
 import { stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
+import { memoByString } from "../memo";
 import { migrationSet, type DataEntry, type MigrationFile, type MigrationSet, type SetProblemKind } from "../sql/migration-set";
 import { loadParserOnce, parseSql, type ParseError } from "../sql/parser";
 import { replay, type DestructiveOp, type Replay, type ReplayEvent, type TableState, type Where } from "../sql/replay";
@@ -374,19 +375,19 @@ const MONEY_BAD: Readonly<Record<string, string>> = {
   smallint: "smallint overflows almost at once in micro-units",
 };
 
-const moneyVerdicts = new WeakMap<z.infer<typeof moneySettings>, Map<string, boolean>>();
+const moneyVerdicts = new WeakMap<z.infer<typeof moneySettings>, (column: string) => boolean>();
 
 /** True when a column's name says it holds money (memoised per settings: services repeat column names). */
 export function isMoneyName(column: string, s: z.infer<typeof moneySettings>): boolean {
-  let seen = moneyVerdicts.get(s);
-  if (!seen) moneyVerdicts.set(s, (seen = new Map()));
-  let v = seen.get(column);
-  if (v === undefined) {
-    const words = column.toLowerCase().split(/[^a-z0-9]+/);
-    v = words.some((w) => s.moneyWords.includes(w)) && !words.some((w) => s.notMoneyWords.includes(w));
-    if (seen.size < 10_000) seen.set(column, v);
+  let judge = moneyVerdicts.get(s);
+  if (!judge) {
+    judge = memoByString((c) => {
+      const words = c.toLowerCase().split(/[^a-z0-9]+/);
+      return words.some((w) => s.moneyWords.includes(w)) && !words.some((w) => s.notMoneyWords.includes(w));
+    });
+    moneyVerdicts.set(s, judge);
   }
-  return v;
+  return judge(column);
 }
 
 export const migrationsMoneyBigint = stackRule({

@@ -30,6 +30,7 @@ import {
   type EnvVar,
 } from "../access/k8s";
 import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
+import { memoByString } from "../memo";
 
 /** Reports an undecided finding for a value that is unknown until apply. */
 function undecided(report: Reporter, subject: ResourceView, what: string, service?: string): void {
@@ -437,17 +438,8 @@ const NON_SECRET_SUFFIX = new Set([
   "REF", "MOUNT", "LOCATION", "TYPE", "PROJECT", "FORMAT", "COUNT", "MODE", "POLICY", "PREFIX", "SECONDS", "MS", "REGION",
 ]);
 
-const nameVerdicts = new Map<string, boolean>();
-
 /** True when an env name says it holds a secret (memoised: workloads repeat the same names). */
-export function secretLookingName(name: string): boolean {
-  let v = nameVerdicts.get(name);
-  if (v === undefined) {
-    v = judgeName(name);
-    if (nameVerdicts.size < 10_000) nameVerdicts.set(name, v);
-  }
-  return v;
-}
+export const secretLookingName: (name: string) => boolean = memoByString(judgeName);
 
 function judgeName(name: string): boolean {
   const n = name.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
