@@ -138,8 +138,10 @@ const envFromCache = new WeakMap<ContainerView, ListRead<EnvFrom>>();
  * per view (containers, env, envFrom): the results are shared by every rule and must not be mutated.
  */
 export class Workload {
-  /** [without init, with init, the containers group, the initContainers group]. */
-  private readonly containerCache: (ListRead<ContainerView> | undefined)[] = [];
+  /** The containers group, read once. */
+  private main?: ListRead<ContainerView>;
+  /** The containers followed by the init containers (Kubernetes), sharing the views of `main`. */
+  private withInit?: ListRead<ContainerView>;
 
   private constructor(
     readonly r: ResourceView,
@@ -206,24 +208,15 @@ export class Workload {
 
   /** Containers, init containers included unless `init` is false. */
   containers(opts: { init?: boolean } = {}): ListRead<ContainerView> {
-    const slot = opts.init === false ? 0 : 1;
-    let hit = this.containerCache[slot];
-    if (!hit) {
-      const main = this.containerGroup(false);
-      const init = slot === 1 && this.platform === "kubernetes" ? this.containerGroup(true) : undefined;
-      const list = init ? [...main.list, ...init.list] : main.list;
-      const unknown = main.unknown ?? init?.unknown;
-      this.containerCache[slot] = hit = unknown === undefined ? { list } : { list, unknown };
+    const main = (this.main ??= this.readContainerGroup(false));
+    if (opts.init === false || this.platform !== "kubernetes") return main;
+    if (!this.withInit) {
+      const init = this.readContainerGroup(true);
+      const list = [...main.list, ...init.list];
+      const unknown = main.unknown ?? init.unknown;
+      this.withInit = unknown === undefined ? { list } : { list, unknown };
     }
-    return hit;
-  }
-
-  /** One container group (containers or initContainers), read once: both container lists share its views. */
-  private containerGroup(init: boolean): ListRead<ContainerView> {
-    const slot = init ? 3 : 2;
-    let hit = this.containerCache[slot];
-    if (!hit) this.containerCache[slot] = hit = this.readContainerGroup(init);
-    return hit;
+    return this.withInit;
   }
 
   private readContainerGroup(init: boolean): ListRead<ContainerView> {
