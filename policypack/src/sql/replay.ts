@@ -499,18 +499,16 @@ function emptyTable(key: string, created: Where): TableState {
   return { key, created, columns: new Map(), columnsComplete: true, policies: new Map() };
 }
 
-/**
- * Replays the up migrations of a set (in order). Files whose SQL is unknown are skipped: callers
- * report the gate undecided before relying on a replay with unknown files.
- */
 const REPLAY_CACHE_LIMIT = 256;
 /** File keys (joined) → replays of file lists with those keys, each with its texts. */
 const replayCache = new Map<string, { readonly texts: readonly (string | undefined)[]; readonly replay: Replay }[]>();
 
 /**
- * Replays the up migrations in order. A replay depends only on the up files' names and texts, so
- * results are cached by that content (bounded): services, stacks and audits that ship the same
- * migrations share one replay. The result is shared: callers must not mutate it.
+ * Replays the up migrations of a set (in order). Files whose SQL is unknown are skipped: callers
+ * report the gate undecided before relying on a replay with unknown files. A replay depends only
+ * on the up files' names and texts, so results are cached by that content (bounded): services,
+ * stacks and audits that ship the same migrations share one replay. The result is shared: callers
+ * must not mutate it.
  */
 export function replay(migrations: readonly Migration[]): Replay {
   const ups = migrations.map((m) => m.up).filter((u): u is MigrationFile => u !== undefined);
