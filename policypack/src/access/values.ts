@@ -218,26 +218,50 @@ export function show(v: unknown, secret = false): string {
  * `minLength` characters), so that a message can be scrubbed of them: see `redact()`.
  */
 export function secretTexts(v: unknown, out: Set<string> = new Set(), minLength = 4): Set<string> {
-  collectSecretTexts(v, false, 0, out, minLength);
+  findSecrets(v, 0, out, minLength);
   return out;
 }
 
-function collectSecretTexts(x: unknown, inSecret: boolean, depth: number, out: Set<string>, minLength: number): void {
+/**
+ * Looks for secret wrappers: only objects and arrays are visited (a leaf outside a secret holds
+ * nothing to collect, so it costs no call). Runs once per resource that has a finding.
+ */
+function findSecrets(x: unknown, depth: number, out: Set<string>, minLength: number): void {
+  if (depth > 64 || typeof x !== "object" || x === null) return;
+  if (isSecretWrapper(x)) {
+    collectTexts(x.value, depth + 1, out, minLength);
+  } else if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const y: unknown = x[i];
+      if (typeof y === "object" && y !== null) findSecrets(y, depth + 1, out, minLength);
+    }
+  } else {
+    const rec = x as Record<string, unknown>;
+    for (const k in rec) {
+      if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
+      const y = rec[k];
+      if (typeof y === "object" && y !== null) findSecrets(y, depth + 1, out, minLength);
+    }
+  }
+}
+
+/** Every string and number inside a secret (wrappers inside it opened too). */
+function collectTexts(x: unknown, depth: number, out: Set<string>, minLength: number): void {
   if (depth > 64) return;
   if (typeof x !== "object" || x === null) {
-    if (inSecret && (typeof x === "string" || typeof x === "number")) {
+    if (typeof x === "string" || typeof x === "number") {
       const s = String(x);
       if (s.length >= minLength && !isUnknown(s)) out.add(s);
     }
     return;
   }
   if (isSecretWrapper(x)) {
-    collectSecretTexts(x.value, true, depth + 1, out, minLength);
+    collectTexts(x.value, depth + 1, out, minLength);
   } else if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) collectSecretTexts(x[i], inSecret, depth + 1, out, minLength);
+    for (let i = 0; i < x.length; i++) collectTexts(x[i], depth + 1, out, minLength);
   } else {
     const rec = x as Record<string, unknown>;
-    for (const k in rec) if (Object.prototype.hasOwnProperty.call(rec, k)) collectSecretTexts(rec[k], inSecret, depth + 1, out, minLength);
+    for (const k in rec) if (Object.prototype.hasOwnProperty.call(rec, k)) collectTexts(rec[k], depth + 1, out, minLength);
   }
 }
 
