@@ -57,7 +57,7 @@ class KongIndex {
     for (const p of stack.ofType(T.kongPlugin)) this.plugins.set(`${p.namespace()}/${p.k8sName()}`, p);
     for (const p of stack.ofType(T.kongClusterPlugin)) {
       this.clusterPlugins.set(p.k8sName(), p);
-      if (p.labels()["global"] === "true") this.globals.push(this.plugin(p.k8sName(), p));
+      if (p.label("global") === "true") this.globals.push(this.plugin(p.k8sName(), p));
     }
     for (const s of stack.ofType(T.k8sService)) this.services.set(`${s.namespace()}/${s.k8sName()}`, s);
   }
@@ -77,8 +77,20 @@ class KongIndex {
 
 export const kongClassesSchema = z.array(z.string().min(1)).min(1).default(["kong"]);
 
-/** The routes of every service Ingress and HTTPRoute, with the plugins that apply to each. */
-function routeSets(stack: StackView, kongClasses: readonly string[]): RouteSet[] {
+/** Route sets per stack and Kong class list: both gateway gates read them (they must not be mutated). */
+const routeCache = new WeakMap<StackView, Map<string, readonly RouteSet[]>>();
+
+/** The routes of every service Ingress and HTTPRoute, with the plugins that apply to each (built once per stack). */
+function routeSets(stack: StackView, kongClasses: readonly string[]): readonly RouteSet[] {
+  let perClasses = routeCache.get(stack);
+  if (!perClasses) routeCache.set(stack, (perClasses = new Map()));
+  const key = kongClasses.join("\n");
+  let sets = perClasses.get(key);
+  if (!sets) perClasses.set(key, (sets = buildRouteSets(stack, kongClasses)));
+  return sets;
+}
+
+function buildRouteSets(stack: StackView, kongClasses: readonly string[]): RouteSet[] {
   const kong = new KongIndex(stack);
   const out: RouteSet[] = [];
   for (const r of stack.ofType(T.ingress, T.httpRoute)) {
