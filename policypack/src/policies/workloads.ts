@@ -495,6 +495,8 @@ function meanWordLength(s: string): number {
  * Never returns (or logs) the value itself.
  */
 export function secretShape(v: string): string | undefined {
+  // Every shape below needs 15 characters or more, or an "@" (a URL's password) or "=" (password=).
+  if (v.length < 15 && !v.includes("@") && !v.includes("=")) return undefined;
   if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(v)) return "a PEM private key";
   if (/"type"\s*:\s*"service_account"/.test(v) || (/"private_key"\s*:/.test(v) && /"client_email"\s*:/.test(v))) return "a Google service-account key";
   const t = v.trim();
@@ -580,7 +582,7 @@ export const workloadSecretsNotInEnv = resourceRule({
       if (env.unknown) undecided(report, r, `'${env.unknown}'`);
       for (const e of env.list) {
         const name = e.name ?? "(unnamed)";
-        const byName = e.name !== undefined && !allowed.has(e.name.toUpperCase()) && secretLookingName(e.name);
+        const byName = e.name !== undefined && secretLookingName(e.name) && (allowed.size === 0 || !allowed.has(e.name.toUpperCase()));
         if (e.source === "literal") {
           const shape = secretShape(e.value as string);
           if (shape) {
@@ -658,7 +660,10 @@ export function ormSyncProblem(name: string, value: string): string | undefined 
   return undefined;
 }
 
-function syncCandidate(name: string): boolean {
+/** True when an env name may turn schema synchronisation on (memoised: workloads repeat the same names). */
+const syncCandidate: (name: string) => boolean = memoByString(judgeSyncName);
+
+function judgeSyncName(name: string): boolean {
   const n = name.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
   return SYNC_NAME.test(n) || n === "SYNCHRONIZE" || n === "SYNCHRONISE" || DDL_AUTO_NAME.test(n);
 }
