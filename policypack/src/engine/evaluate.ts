@@ -7,7 +7,7 @@ import { StackView } from "../access/stack";
 import { GATES } from "../catalog";
 import { ConfigError, levelSchema, suggest, type ConfigProblem } from "./config";
 import type { Rule } from "./rule";
-import { prepare, runResource, runStack, type Finding, type Prepared } from "./run";
+import { prepare, runResourceInto, runStack, type Finding, type Prepared } from "./run";
 
 export type PackConfig = Readonly<Record<string, unknown>>;
 
@@ -82,7 +82,7 @@ export function evaluate(
     const applicable = byType.get(r.type);
     if (!applicable) continue;
     const service = stack.serviceOf(r);
-    for (const p of applicable) findings.push(...runResource(p, r, service));
+    for (const p of applicable) runResourceInto(p, r, service, findings);
   }
   for (const p of prepared) if (p.rule.kind === "stack") findings.push(...runStack(p, stack));
   return { findings, resources: inputs.length, prepared };

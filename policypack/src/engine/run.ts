@@ -142,16 +142,20 @@ function internalError(p: Prepared<unknown>, e: unknown, subject?: ResourceView)
 
 /** Runs a resource rule on one resource. Config problems are not included (see Prepared.problems). */
 export function runResource<S>(p: Prepared<S>, r: ResourceView, service?: string): Finding[] {
-  const rule = p.rule;
-  if (rule.kind !== "resource" || p.level === "disabled" || p.settings === undefined) return [];
-  if (!rule.types.includes(r.type)) return [];
   const out: Finding[] = [];
+  if (p.rule.kind === "resource" && p.rule.types.includes(r.type)) runResourceInto(p, r, service, out);
+  return out;
+}
+
+/** runResource() appending to `out`, for a rule already known to apply to the resource's type (the whole-stack loop). */
+export function runResourceInto<S>(p: Prepared<S>, r: ResourceView, service: string | undefined, out: Finding[]): void {
+  const rule = p.rule;
+  if (rule.kind !== "resource" || p.level === "disabled" || p.settings === undefined) return;
   try {
     rule.check(r, p.settings, (rep) => out.push(toFinding(p, rep, r, service ?? r.ownService())));
   } catch (e) {
     out.push(internalError(p as Prepared<unknown>, e, r));
   }
-  return out;
 }
 
 /** Runs a stack rule over the whole stack. */
