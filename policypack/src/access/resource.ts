@@ -56,10 +56,12 @@ export class ResourceView {
   readonly name: string;
   readonly props: Readonly<Record<string, unknown>>;
   private labelCache?: Readonly<Record<string, string>>;
+  private labelSources?: readonly Readonly<Record<string, unknown>>[];
   private annotationCache?: Readonly<Record<string, string>>;
   /** null: computed, no service. */
   private serviceCache?: string | null;
   private secretCache?: ReadonlySet<string>;
+  private locationCache?: Location;
 
   constructor(
     readonly input: ResourceInput,
@@ -102,13 +104,32 @@ export class ResourceView {
     return asBoolean(this.value(path));
   }
 
+  /** The label maps present on the resource, in order of precedence (read once). */
+  private labelRecords(): readonly Readonly<Record<string, unknown>>[] {
+    if (this.labelSources) return this.labelSources;
+    const out: Readonly<Record<string, unknown>>[] = [];
+    for (const path of LABEL_PATHS) {
+      const rec = this.value(path);
+      if (isRecord(rec)) out.push(rec);
+    }
+    return (this.labelSources = out);
+  }
+
+  /** One label's value (the first label map, in order of precedence, holding it as a known string): labels()[key] without building the map. */
+  label(key: string): string | undefined {
+    for (const rec of this.labelRecords()) {
+      if (!Object.prototype.hasOwnProperty.call(rec, key)) continue;
+      const s = asString(rec[key]);
+      if (s !== undefined) return s;
+    }
+    return undefined;
+  }
+
   /** Resource labels: GCP `labels`/`userLabels`/`settings.userLabels`, Kubernetes `metadata.labels`. */
   labels(): Readonly<Record<string, string>> {
     if (this.labelCache) return this.labelCache;
     const out: Record<string, string> = {};
-    for (const path of LABEL_PATHS) {
-      const rec = this.value(path);
-      if (!isRecord(rec)) continue;
+    for (const rec of this.labelRecords()) {
       for (const k in rec) {
         if (!Object.prototype.hasOwnProperty.call(rec, k) || k in out) continue;
         const s = asString(rec[k]);
@@ -139,10 +160,9 @@ export class ResourceView {
   /** The service this resource declares membership of by its own labels (see docs/contract.md). */
   ownService(): string | undefined {
     if (this.serviceCache === undefined) {
-      const labels = this.labels();
       this.serviceCache = null;
       for (const key of SERVICE_LABELS) {
-        const v = labels[key];
+        const v = this.label(key);
         if (v) {
           this.serviceCache = v;
           break;
@@ -166,9 +186,9 @@ export class ResourceView {
     return isRecord(this.input.provider?.props) ? this.input.provider.props : {};
   }
 
-  /** Effective location: own field, else provider region/zone, else the stack's gcp:region. */
+  /** Effective location: own field, else provider region/zone, else the stack's gcp:region (read once; do not mutate). */
   location(): Location {
-    return effectiveLocation(this.type, this.props, this.providerProps(), this.facts.gcpRegion);
+    return (this.locationCache ??= effectiveLocation(this.type, this.props, this.providerProps(), this.facts.gcpRegion));
   }
 
   protected(): boolean {

@@ -45,7 +45,7 @@ export interface ServiceMigrations {
 const perStack = new WeakMap<StackView, readonly ServiceMigrations[]>();
 
 export function isMigrationsConfigMap(r: ResourceView): boolean {
-  return r.type === T.configMap && r.labels()[MIGRATIONS_COMPONENT_LABEL] === MIGRATIONS_COMPONENT;
+  return r.type === T.configMap && r.label(MIGRATIONS_COMPONENT_LABEL) === MIGRATIONS_COMPONENT;
 }
 
 /** The migration sets of the stack, one per service (several ConfigMaps of a service merge). */

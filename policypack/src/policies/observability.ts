@@ -231,7 +231,7 @@ function publicServices(stack: StackView): { open: Map<string, Exposure>; maybe:
   const hosts = new Map<string, string>();
   for (const [svc, rs] of stack.services()) {
     for (const r of rs) {
-      const exposure = r.labels()[EXPOSURE_LABEL];
+      const exposure = r.label(EXPOSURE_LABEL);
       if (exposure === "public" && !open.has(svc)) open.set(svc, { subject: r, why: `${r.display()} is labelled ${EXPOSURE_LABEL}: public` });
       if ((r.type === T.ingress || r.type === T.httpRoute) && exposure !== "internal") {
         const kind = r.type === T.ingress ? "Ingress" : "HTTPRoute";
@@ -434,7 +434,7 @@ export const outboxLagAlert = stackRule({
     // Services with an outbox: any of their resources labelled outbox: "true". One pass.
     const outbox = new Map<string, ResourceView>();
     for (const [svc, rs] of stack.services()) {
-      const marked = rs.find((r) => r.labels()[OUTBOX_LABEL] === "true");
+      const marked = rs.find((r) => r.label(OUTBOX_LABEL) === "true");
       if (marked) outbox.set(svc, marked);
     }
     if (outbox.size === 0) return;

@@ -116,8 +116,7 @@ function anchorOf(stack: StackView, service: string, workloads: readonly Resourc
   }
   if (root) return root;
   const api = workloads.find((w) => {
-    const l = w.labels();
-    return API_COMPONENT.has(l["app.kubernetes.io/component"] ?? l["component"] ?? "");
+    return API_COMPONENT.has(w.label("app.kubernetes.io/component") ?? w.label("component") ?? "");
   });
   return api ?? first;
 }
@@ -512,8 +511,7 @@ export function predeployMigration(p: ResourceView): "yes" | "no" | "unknown" {
  * for the migrations: component label "pgbouncer", or every container image is a pgbouncer image.
  */
 export function isPooler(w: ResourceView): boolean {
-  const l = w.labels();
-  if ((l[COMPONENT_LABEL] ?? l["component"]) === "pgbouncer") return true;
+  if ((w.label(COMPONENT_LABEL) ?? w.label("component")) === "pgbouncer") return true;
   const images = asArray(w.value("spec.template.spec.containers")).map((c) => asString(valueAt(c, "image")) ?? "");
   return images.length > 0 && images.every((i) => /pgbouncer/i.test(i));
 }
@@ -539,7 +537,7 @@ export const migrationJobBeforeDeploy = stackRule({
     const contains = new Map<string, string[]>();
     for (const j of stack.ofType(T.job, T.cloudRunJob)) {
       const svc = stack.serviceOf(j);
-      if (!svc || !s.componentValues.includes(j.labels()[COMPONENT_LABEL] ?? "")) continue;
+      if (!svc || !s.componentValues.includes(j.label(COMPONENT_LABEL) ?? "")) continue;
       // A Cloud Run job only runs on deploy when it has a run execution token.
       if (j.type === T.cloudRunJob && j.get("runExecutionToken").kind === "absent") {
         notRun.set(svc, [...(notRun.get(svc) ?? []), j]);

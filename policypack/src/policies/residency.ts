@@ -36,7 +36,7 @@ export const residencySettings = z.strictObject({
 function isReplicaOrBackup(r: ResourceView, drRoleLabel: string): boolean {
   if (r.type === T.sqlInstance && r.get("masterInstanceName").kind !== "absent") return true;
   if (r.type === T.kmsKeyRing) return true;
-  const role = r.labels()[drRoleLabel];
+  const role = r.label(drRoleLabel);
   return role === "replica" || role === "backup";
 }
 
