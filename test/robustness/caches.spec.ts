@@ -6,14 +6,20 @@
 import * as assert from "node:assert/strict";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as fc from "fast-check";
 import { Workload } from "../../policypack/src/access/k8s";
+import { effectiveLocation } from "../../policypack/src/access/location";
+import { T } from "../../policypack/src/access/tokens";
+import { UNKNOWN } from "../../policypack/src/access/values";
+import { evaluate } from "../../policypack/src/engine/evaluate";
+import { gatewayJwtAuth, gatewayTenantRateLimit } from "../../policypack/src/policies/gateway";
 import { ResourceView, typeFromUrn } from "../../policypack/src/access/resource";
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
-import { secretLookingName } from "../../policypack/src/policies/workloads";
+import { secretLookingName, secretShape } from "../../policypack/src/policies/workloads";
 import { loadParserOnce } from "../../policypack/src/sql/parser";
 import { clearReplayCache, replay } from "../../policypack/src/sql/replay";
-import { deployment } from "../fixtures/k8s";
+import { deployment, gateway, ingress } from "../fixtures/k8s";
 import { upMigrations } from "../fixtures/sql/configmaps";
 
 const ups = upMigrations;
@@ -93,5 +99,50 @@ describe("caches give what a fresh computation gives", () => {
     assert.equal(typeFromUrn(urn), "gcp:sql/user:User");
     assert.equal(typeFromUrn("not-a-urn"), undefined);
     assert.equal(typeFromUrn("not-a-urn"), undefined);
+  });
+
+  it("label(key) is labels()[key], across the five label maps and their precedence", () => {
+    const labelValue = fc.oneof(fc.constantFrom("a", "b", "", UNKNOWN), fc.integer(), fc.constant(null), fc.boolean());
+    const labelMap = fc.option(fc.dictionary(fc.constantFrom("service", "app.kubernetes.io/part-of", "team", "x"), labelValue), { nil: undefined });
+    fc.assert(
+      fc.property(labelMap, labelMap, labelMap, labelMap, labelMap, (labels, userLabels, settings, meta, template) => {
+        const props = { labels, userLabels, settings: { userLabels: settings }, metadata: { labels: meta }, template: { labels: template } };
+        const view = new ResourceView({ type: "t", urn: "u", name: "n", props });
+        const all = view.labels();
+        for (const k of ["service", "app.kubernetes.io/part-of", "team", "x", "absent", "toString"]) {
+          assert.equal(view.label(k), Object.prototype.hasOwnProperty.call(all, k) ? all[k] : undefined, k);
+        }
+        assert.equal(view.ownService(), view.label("app.kubernetes.io/part-of") || view.label("service") || undefined);
+      }),
+    );
+  });
+
+  it("location() read once per view is what a fresh read gives", () => {
+    const input = { type: T.bucket, urn: "u", name: "b", props: { location: "EU" }, provider: { type: "pulumi:providers:gcp", props: { region: "europe-west4" } } };
+    const view = new ResourceView(input, { gcpRegion: "europe-west1" });
+    assert.deepEqual(view.location(), effectiveLocation(T.bucket, input.props, input.provider.props, "europe-west1"));
+    assert.equal(view.location(), view.location());
+  });
+
+  it("the gateway gates share route sets only for the same Kong classes", () => {
+    const other = { ...ingress("billing"), props: { ...ingress("billing").props, spec: { ...(ingress("billing").props["spec"] as object), ingressClassName: "nginx" } } };
+    const stack = [...gateway("registration"), ingress("config", "none"), other];
+    const today = new Date("2026-11-24T00:00:00Z");
+    const config = { "gateway-jwt-auth": { kongIngressClasses: ["kong"] }, "gateway-tenant-rate-limit": { kongIngressClasses: ["kong", "nginx"] } };
+    const together = evaluate([gatewayJwtAuth, gatewayTenantRateLimit], stack, config, { today }).findings;
+    const alone = [
+      ...evaluate([gatewayJwtAuth], stack, { "gateway-jwt-auth": config["gateway-jwt-auth"] }, { today }).findings,
+      ...evaluate([gatewayTenantRateLimit], stack, { "gateway-tenant-rate-limit": config["gateway-tenant-rate-limit"] }, { today }).findings,
+    ];
+    assert.deepEqual(together, alone);
+    assert.ok(together.some((f) => f.policy === "gateway-jwt-auth" && f.message.includes("'billing-ingress'") && f.message.includes("nginx")), "billing is not Kong for jwt-auth");
+    assert.ok(together.some((f) => f.policy === "gateway-tenant-rate-limit" && f.message.includes("'billing-ingress'") && !f.message.includes("ingress class")), "billing is Kong for rate-limit");
+  });
+
+  it("the secret-shape length gate keeps the shortest shapes: a 15-character Slack token, a short URL password, password=", () => {
+    assert.equal(secretShape("xoxb-1234567890"), "an access token");
+    assert.equal(secretShape("a://u:p@h"), "a connection string with an embedded password");
+    assert.equal(secretShape("password=hunter"), "a connection string with an embedded password");
+    assert.equal(secretShape("xoxb-123456789"), undefined, "14 characters: no shape is that short");
   });
 });
