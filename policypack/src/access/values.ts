@@ -218,30 +218,34 @@ export function show(v: unknown, secret = false): string {
  * `minLength` characters), so that a message can be scrubbed of them: see `redact()`.
  */
 export function secretTexts(v: unknown, out: Set<string> = new Set(), minLength = 4): Set<string> {
-  findSecrets(v, 0, out, minLength);
+  if (typeof v === "object" && v !== null) findSecrets(v, 0, out, minLength);
   return out;
 }
 
 /**
  * Looks for secret wrappers: only objects and arrays are visited (a leaf outside a secret holds
- * nothing to collect, so it costs no call). Runs once per resource that has a finding.
+ * nothing to collect, so it costs no call), and a wrapper is recognised by its signature key while
+ * the keys are iterated anyway. Runs once per resource that has a finding.
  */
-function findSecrets(x: unknown, depth: number, out: Set<string>, minLength: number): void {
-  if (depth > 64 || typeof x !== "object" || x === null) return;
-  if (isSecretWrapper(x)) {
-    collectTexts(x.value, depth + 1, out, minLength);
-  } else if (Array.isArray(x)) {
+function findSecrets(x: object, depth: number, out: Set<string>, minLength: number): void {
+  if (depth > 64) return;
+  if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
       const y: unknown = x[i];
       if (typeof y === "object" && y !== null) findSecrets(y, depth + 1, out, minLength);
     }
-  } else {
-    const rec = x as Record<string, unknown>;
-    for (const k in rec) {
-      if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
-      const y = rec[k];
-      if (typeof y === "object" && y !== null) findSecrets(y, depth + 1, out, minLength);
+    return;
+  }
+  const rec = x as Record<string, unknown>;
+  for (const k in rec) {
+    if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
+    const y = rec[k];
+    if (k === SIG_KEY && y === SECRET_VALUE) {
+      // A wrapper (whatever was visited of it already adds nothing collectTexts misses).
+      collectTexts(rec["value"], depth + 1, out, minLength);
+      return;
     }
+    if (typeof y === "object" && y !== null) findSecrets(y, depth + 1, out, minLength);
   }
 }
 
