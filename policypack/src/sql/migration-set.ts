@@ -9,6 +9,7 @@
  * Keys that do not end in `.sql` are ignored (a runner ignores them too).
  */
 import { isUnknown } from "../access/values";
+import { memoByString } from "../memo";
 
 export type Direction = "up" | "down";
 
@@ -54,8 +55,16 @@ export interface DataEntry<S> {
 
 const FILE_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_.-]*?)\.(up|down)\.sql$/;
 
-/** Splits a key into version, id and direction; undefined when it does not follow the convention. */
-export function parseKey(key: string): { version: bigint; id: string; direction: Direction } | undefined {
+export interface ParsedKey {
+  readonly version: bigint;
+  readonly id: string;
+  readonly direction: Direction;
+}
+
+/** Splits a key into version, id and direction; undefined when it does not follow the convention (memoised: services ship the same file names). */
+export const parseKey: (key: string) => ParsedKey | undefined = memoByString(splitKey);
+
+function splitKey(key: string): ParsedKey | undefined {
   const m = FILE_NAME.exec(key);
   if (!m) return undefined;
   return { version: BigInt(m[1] as string), id: `${m[1]}_${m[2]}`, direction: m[3] as Direction };
