@@ -117,6 +117,22 @@ describe("caches give what a fresh computation gives", () => {
     );
   });
 
+  it("ResourceView.memo() keeps one value per key and view, for any number of keys", () => {
+    const view = new ResourceView({ type: "t", urn: "u", name: "n", props: {} });
+    const other = new ResourceView({ type: "t", urn: "u2", name: "n", props: {} });
+    const keys = [{ name: "a" }, { name: "b" }, { name: "c" }];
+    let builds = 0;
+    for (let round = 0; round < 2; round++) {
+      keys.forEach((k, i) => assert.equal(view.memo(k, () => (builds++, `${k.name}${i}`)), `${k.name}${i}`));
+    }
+    assert.equal(builds, 3, "each key built once");
+    assert.equal(other.memo(keys[1] as { name: string }, () => "other"), "other", "per view");
+    assert.equal(view.memo({ name: "a" }, () => "fresh"), "fresh", "keys are compared by identity, not by name");
+    const nothing = new ResourceView({ type: "t", urn: "u3", name: "n", props: {} });
+    assert.equal(nothing.memo(keys[0] as { name: string }, () => null), null);
+    assert.equal(nothing.memo(keys[0] as { name: string }, () => "again"), null, "a null value is kept too");
+  });
+
   it("location() read once per view is what a fresh read gives", () => {
     const input = { type: T.bucket, urn: "u", name: "b", props: { location: "EU" }, provider: { type: "pulumi:providers:gcp", props: { region: "europe-west4" } } };
     const view = new ResourceView(input, { gcpRegion: "europe-west1" });

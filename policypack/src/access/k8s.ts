@@ -9,7 +9,7 @@
  *   gcp:cloudrunv2 Service                                                          template (containers, volumes, serviceAccount)
  *   gcp:cloudrunv2 Job                                                              template.template
  */
-import type { ResourceView } from "./resource";
+import type { MemoKey, ResourceView } from "./resource";
 import { T } from "./tokens";
 import { asArray, asRecord, asString, isRecord, isUnknown, lookup, valueAt, type Lookup } from "./values";
 
@@ -128,10 +128,28 @@ export interface VolumeView {
   readonly raw: unknown;
 }
 
-/** One Workload per resource view, and the env of each of its containers: several rules read them. */
-const workloads = new WeakMap<ResourceView, Workload | null>();
-const envCache = new WeakMap<ContainerView, ListRead<EnvVar>>();
-const envFromCache = new WeakMap<ContainerView, ListRead<EnvFrom>>();
+/** The workload view memoised on each resource view (null: not a workload type). */
+const WORKLOAD_MEMO: MemoKey<Workload | null> = { name: "workload" };
+
+/**
+ * A container as the workload read it, with its env and envFrom reads memoised on it: several rules
+ * read them. (Fields, not WeakMap entries: a WeakMap entry per container costs every GC of a preview.)
+ */
+class Container implements ContainerView {
+  envRead?: ListRead<EnvVar>;
+  envFromRead?: ListRead<EnvFrom>;
+
+  constructor(
+    readonly name: string,
+    readonly label: string,
+    readonly keys: readonly (string | number)[],
+    readonly path: string,
+    readonly raw: unknown,
+    readonly init: boolean,
+    readonly sidecar: boolean,
+    readonly serving: boolean,
+  ) {}
+}
 
 /**
  * A workload resource (Kubernetes or Cloud Run) seen through its pod template. Reads are memoised
@@ -150,12 +168,10 @@ export class Workload {
 
   /** The workload view of a resource (the same one for every rule), or undefined when it is not a workload type. */
   static of(r: ResourceView): Workload | undefined {
-    const hit = workloads.get(r);
-    if (hit !== undefined) return hit ?? undefined;
-    const shape = SHAPES[r.type];
-    const w = shape ? new Workload(r, shape) : null;
-    workloads.set(r, w);
-    return w ?? undefined;
+    return r.memo(WORKLOAD_MEMO, () => {
+      const shape = SHAPES[r.type];
+      return shape ? new Workload(r, shape) : null;
+    }) ?? undefined;
   }
 
   get kind(): WorkloadKind {
@@ -239,25 +255,15 @@ export class Workload {
       const hasPorts =
         ports.kind === "unknown" ||
         (ports.kind === "known" && (Array.isArray(ports.value) ? ports.value.length > 0 : isRecord(ports.value)));
-      list.push({
-        name,
-        label: `${init ? (sidecar ? "sidecar container" : "init container") : "container"} '${name}'`,
-        keys: ckeys,
-        path,
-        raw,
-        init,
-        sidecar,
-        serving: !init && (hasPorts || cloudRunSingle),
-      });
+      const label = `${init ? (sidecar ? "sidecar container" : "init container") : "container"} '${name}'`;
+      list.push(new Container(name, label, ckeys, path, raw, init, sidecar, !init && (hasPorts || cloudRunSingle)));
     });
     return unknown === undefined ? { list } : { list, unknown };
   }
 
   /** Environment variables of one container (Kubernetes `env`, Cloud Run `envs`). */
   env(c: ContainerView): ListRead<EnvVar> {
-    let hit = envCache.get(c);
-    if (!hit) envCache.set(c, (hit = this.readEnv(c)));
-    return hit;
+    return c instanceof Container ? (c.envRead ??= this.readEnv(c)) : this.readEnv(c);
   }
 
   private readEnv(c: ContainerView): ListRead<EnvVar> {
@@ -310,9 +316,7 @@ export class Workload {
 
   /** `envFrom` sources of a Kubernetes container. */
   envFrom(c: ContainerView): ListRead<EnvFrom> {
-    let hit = envFromCache.get(c);
-    if (!hit) envFromCache.set(c, (hit = this.readEnvFrom(c)));
-    return hit;
+    return c instanceof Container ? (c.envFromRead ??= this.readEnvFrom(c)) : this.readEnvFrom(c);
   }
 
   private readEnvFrom(c: ContainerView): ListRead<EnvFrom> {

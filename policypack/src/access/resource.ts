@@ -47,6 +47,13 @@ export interface StackFacts {
   readonly gcpRegion?: string;
 }
 
+/** Identifies a value another access module derives from a resource view and memoises on it (see ResourceView.memo). */
+export interface MemoKey<T> {
+  readonly name: string;
+  /** Never set: carries the value's type. */
+  readonly value?: T;
+}
+
 /** Where labels live, in order of precedence (pre-split: read for every resource). */
 const LABEL_PATHS: readonly (readonly string[])[] = [["labels"], ["userLabels"], ["settings", "userLabels"], ["metadata", "labels"], ["template", "labels"]];
 
@@ -62,6 +69,10 @@ export class ResourceView {
   private serviceCache?: string | null;
   private secretCache?: ReadonlySet<string>;
   private locationCache?: Location;
+  /** ResourceView.memo(): the first key's value in a field, any others in a map. */
+  private memoKey?: MemoKey<unknown>;
+  private memoValue?: unknown;
+  private memoMore?: Map<MemoKey<unknown>, unknown>;
 
   constructor(
     readonly input: ResourceInput,
@@ -75,6 +86,25 @@ export class ResourceView {
 
   is(...types: readonly string[]): boolean {
     return types.includes(this.type);
+  }
+
+  /**
+   * A value derived from this view (the workload view of k8s.ts), built once and kept on the view:
+   * a field rather than a WeakMap entry per resource, which every garbage collection would walk.
+   */
+  memo<T>(key: MemoKey<T>, build: () => T): T {
+    if (this.memoKey === key) return this.memoValue as T;
+    if (this.memoKey === undefined) {
+      const v = build();
+      this.memoKey = key;
+      this.memoValue = v;
+      return v;
+    }
+    const more = (this.memoMore ??= new Map());
+    if (more.has(key)) return more.get(key) as T;
+    const v = build();
+    more.set(key, v);
+    return v;
   }
 
   /** Three-state read of a property path. */
