@@ -10,8 +10,9 @@
  *   gcp:cloudrunv2 Job                                                              template.template
  */
 import type { MemoKey, ResourceView } from "./resource";
+import { memoByString } from "../memo";
 import { T } from "./tokens";
-import { asArray, asRecord, asString, isRecord, isUnknown, lookup, valueAt, type Lookup } from "./values";
+import { asArray, asRecord, asString, isRecord, isUnknown, lookup, valueAt, type Lookup, type Path } from "./values";
 
 export type WorkloadKind =
   | "Deployment"
@@ -36,7 +37,41 @@ interface Shape {
   readonly serving: boolean;
 }
 
-const SHAPES: Readonly<Record<string, Shape>> = {
+/** Keys from the resource's props and their display path, computed once per shape. */
+interface Where {
+  readonly keys: readonly string[];
+  readonly path: string;
+}
+
+/** A shape with the paths every workload of it reads (built once: several rules read them for every workload). */
+interface ShapePaths extends Shape {
+  readonly podSpecAt: Where;
+  readonly containersAt: Where;
+  readonly initContainersAt: Where;
+  readonly volumesAt: Where;
+  readonly serviceAccountAt: Where;
+  readonly serviceAccountNameAt: Where;
+  readonly podLabelsAt: readonly string[];
+}
+
+function at(keys: readonly string[]): Where {
+  return { keys, path: displayPath(keys) };
+}
+
+function withPaths(s: Shape): ShapePaths {
+  return {
+    ...s,
+    podSpecAt: at(s.podSpec),
+    containersAt: at([...s.podSpec, "containers"]),
+    initContainersAt: at([...s.podSpec, "initContainers"]),
+    volumesAt: at([...s.podSpec, "volumes"]),
+    serviceAccountAt: at([...s.podSpec, "serviceAccount"]),
+    serviceAccountNameAt: at([...s.podSpec, "serviceAccountName"]),
+    podLabelsAt: s.podMeta ? [...s.podMeta, "labels"] : ["template", "labels"],
+  };
+}
+
+const SHAPE_LIST: Readonly<Record<string, Shape>> = {
   [T.deployment]: { kind: "Deployment", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
   [T.statefulSet]: { kind: "StatefulSet", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
   [T.rollout]: { kind: "Rollout", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
@@ -52,6 +87,8 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   [T.cloudRunService]: { kind: "CloudRunService", platform: "cloudrun", podSpec: ["template"], serving: true },
   [T.cloudRunJob]: { kind: "CloudRunJob", platform: "cloudrun", podSpec: ["template", "template"], serving: false },
 };
+
+const SHAPES: Readonly<Record<string, ShapePaths>> = Object.fromEntries(Object.entries(SHAPE_LIST).map(([t, s]) => [t, withPaths(s)]));
 
 /** Every workload type token (Kubernetes and Cloud Run). */
 export const WORKLOAD_TYPES: readonly string[] = Object.keys(SHAPES);
@@ -163,7 +200,7 @@ export class Workload {
 
   private constructor(
     readonly r: ResourceView,
-    private readonly shape: Shape,
+    private readonly shape: ShapePaths,
   ) {}
 
   /** The workload view of a resource (the same one for every rule), or undefined when it is not a workload type. */
@@ -189,7 +226,7 @@ export class Workload {
 
   /** Display path of the pod spec ("spec.template.spec", "template"). */
   get podSpecPath(): string {
-    return displayPath(this.shape.podSpec);
+    return this.shape.podSpecAt.path;
   }
 
   /** The pod spec (Kubernetes) or the revision/task template (Cloud Run). */
@@ -207,18 +244,18 @@ export class Workload {
 
   /** Labels of the pod template (Kubernetes), else of the Cloud Run template. */
   podLabels(): Readonly<Record<string, string>> {
-    const path = this.shape.podMeta ? [...this.shape.podMeta, "labels"] : ["template", "labels"];
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(asRecord(this.r.value(path)))) {
+    for (const [k, v] of Object.entries(asRecord(this.r.value(this.shape.podLabelsAt)))) {
       const s = asString(v);
       if (s !== undefined) out[k] = s;
     }
     return out;
   }
 
-  private list(keys: readonly (string | number)[]): { items: readonly unknown[]; unknown?: string } {
-    const l = this.r.get(keys);
-    if (l.kind === "unknown") return { items: [], unknown: displayPath(keys) };
+  /** The list at `key` of `root` (the resource's props, or a container), displayed as `path`. */
+  private list(root: unknown, key: Path, path: string): { items: readonly unknown[]; unknown?: string } {
+    const l = lookup(root, key);
+    if (l.kind === "unknown") return { items: [], unknown: path };
     return { items: l.kind === "known" ? asArray(l.value) : [] };
   }
 
@@ -228,7 +265,7 @@ export class Workload {
     if (opts.init === false || this.platform !== "kubernetes") return main;
     if (!this.withInit) {
       const init = this.readContainerGroup(true);
-      const list = [...main.list, ...init.list];
+      const list = init.list.length === 0 ? main.list : [...main.list, ...init.list];
       const unknown = main.unknown ?? init.unknown;
       this.withInit = unknown === undefined ? { list } : { list, unknown };
     }
@@ -238,13 +275,13 @@ export class Workload {
   private readContainerGroup(init: boolean): ListRead<ContainerView> {
     const list: ContainerView[] = [];
     if (this.podSpec().kind === "unknown") return { list, unknown: this.podSpecPath };
-    const keys = [...this.shape.podSpec, init ? "initContainers" : "containers"];
-    const read = this.list(keys);
+    const group = init ? this.shape.initContainersAt : this.shape.containersAt;
+    const read = this.list(this.r.props, group.keys, group.path);
     let unknown = read.unknown;
     const cloudRunSingle = this.platform === "cloudrun" && read.items.length === 1;
     read.items.forEach((raw, i) => {
-      const ckeys = [...keys, i];
-      const path = displayPath(ckeys);
+      const ckeys = [...group.keys, i];
+      const path = `${group.path}[${i}]`;
       if (isUnknown(raw)) {
         unknown ??= path;
         return;
@@ -268,11 +305,10 @@ export class Workload {
 
   private readEnv(c: ContainerView): ListRead<EnvVar> {
     const key = this.platform === "cloudrun" ? "envs" : "env";
-    const keys = [...c.keys, key];
-    const read = this.list(keys);
+    const base = `${c.path}.${key}`;
+    const read = this.list(c.raw, key, base);
     const list: EnvVar[] = [];
     let unknown = read.unknown;
-    const base = displayPath(keys);
     read.items.forEach((raw, i) => {
       const path = `${base}[${i}]`;
       if (isUnknown(raw)) {
@@ -321,11 +357,11 @@ export class Workload {
 
   private readEnvFrom(c: ContainerView): ListRead<EnvFrom> {
     if (this.platform !== "kubernetes") return { list: [] };
-    const keys = [...c.keys, "envFrom"];
-    const read = this.list(keys);
+    const base = `${c.path}.envFrom`;
+    const read = this.list(c.raw, "envFrom", base);
     const list: EnvFrom[] = [];
     read.items.forEach((raw, i) => {
-      const path = displayPath([...keys, i]);
+      const path = `${base}[${i}]`;
       const s = lookup(raw, "secretRef");
       const cm = lookup(raw, "configMapRef");
       if (isUnknown(raw) || s.kind === "unknown" || cm.kind === "unknown") list.push({ kind: "unknown", path });
@@ -337,12 +373,12 @@ export class Workload {
 
   /** Pod volumes (Kubernetes) or template volumes (Cloud Run). */
   volumes(): ListRead<VolumeView> {
-    const keys = [...this.shape.podSpec, "volumes"];
     if (this.podSpec().kind === "unknown") return { list: [], unknown: this.podSpecPath };
-    const read = this.list(keys);
+    const where = this.shape.volumesAt;
+    const read = this.list(this.r.props, where.keys, where.path);
     const list = read.items.map((raw, i) => ({
       name: asString(valueAt(raw, "name")),
-      path: displayPath([...keys, i]),
+      path: `${where.path}[${i}]`,
       raw,
     }));
     return read.unknown === undefined ? { list } : { list, unknown: read.unknown };
@@ -350,16 +386,13 @@ export class Workload {
 
   /** The pod's service account: Kubernetes serviceAccountName (or the deprecated serviceAccount); Cloud Run serviceAccount. */
   serviceAccount(): { lookup: Lookup; path: string } {
-    if (this.platform === "cloudrun") {
-      const keys = [...this.shape.podSpec, "serviceAccount"];
-      return { lookup: this.r.get(keys), path: displayPath(keys) };
-    }
-    const primary = [...this.shape.podSpec, "serviceAccountName"];
-    const l = this.r.get(primary);
-    if (l.kind !== "absent") return { lookup: l, path: displayPath(primary) };
-    const legacy = [...this.shape.podSpec, "serviceAccount"];
-    const ll = this.r.get(legacy);
-    return ll.kind === "absent" ? { lookup: l, path: displayPath(primary) } : { lookup: ll, path: displayPath(legacy) };
+    const legacy = this.shape.serviceAccountAt;
+    if (this.platform === "cloudrun") return { lookup: this.r.get(legacy.keys), path: legacy.path };
+    const primary = this.shape.serviceAccountNameAt;
+    const l = this.r.get(primary.keys);
+    if (l.kind !== "absent") return { lookup: l, path: primary.path };
+    const ll = this.r.get(legacy.keys);
+    return ll.kind === "absent" ? { lookup: l, path: primary.path } : { lookup: ll, path: legacy.path };
   }
 
   /** The top-level prop whose dependencies settle an unknown pod-template value. */
@@ -403,7 +436,13 @@ const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|
  */
 export function parseQuantity(v: unknown): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
-  if (typeof v !== "string") return undefined;
+  return typeof v === "string" ? quantityOf(v) : undefined;
+}
+
+/** parseQuantity() of a string, memoised: workloads repeat the same few quantities. */
+const quantityOf: (v: string) => number | undefined = memoByString(parseQuantityText);
+
+function parseQuantityText(v: string): number | undefined {
   const m = QUANTITY.exec(v);
   if (!m) return undefined;
   const base = Number(m[1]);
