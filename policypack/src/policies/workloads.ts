@@ -71,34 +71,53 @@ function stripQuery(p: string): string {
   return i >= 0 ? p.slice(0, i) : p;
 }
 
-/** Checks one probe of one container against the accepted paths. */
-function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonly string[], report: Reporter, anyHandler = false): void {
+type Probe = "livenessProbe" | "readinessProbe" | "startupProbe";
+
+interface ProbePaths {
+  readonly httpGet: string;
+  readonly path: string;
+  /** The other handlers, with their paths. */
+  readonly others: readonly { readonly handler: string; readonly path: string }[];
+}
+
+function probePaths(p: Probe): ProbePaths {
+  return { httpGet: `${p}.httpGet`, path: `${p}.httpGet.path`, others: ["exec", "tcpSocket", "grpc"].map((handler) => ({ handler, path: `${p}.${handler}` })) };
+}
+
+/** "livenessProbe.httpGet.path", ...: built once, not per container. */
+const PROBE_PATHS: Readonly<Record<Probe, ProbePaths>> = {
+  livenessProbe: probePaths("livenessProbe"),
+  readinessProbe: probePaths("readinessProbe"),
+  startupProbe: probePaths("startupProbe"),
+};
+
+/** Checks one probe of one container against the accepted paths (message parts are built only on a finding). */
+function checkProbe(w: Workload, c: ContainerView, probe: Probe, paths: readonly string[], report: Reporter, anyHandler = false): void {
   const r = w.r;
   const l = containerGet(c, probe);
-  const where = `${c.path}.${probe}`;
-  if (l.kind === "unknown") return undecided(report, r, `'${where}'`);
-  const want = paths.join(" or ");
+  if (l.kind === "unknown") return undecided(report, r, `'${c.path}.${probe}'`);
   if (l.kind === "absent") {
     report({
       message: violation(
         r.display(),
         `${c.label} has no ${probe}`,
-        `${where} not set`,
+        `${c.path}.${probe} not set`,
         anyHandler ? `add a ${probe} (tcpSocket on the container's port, or exec)` : `add ${probe}.httpGet.path: ${show(paths[0])} (port: the container's port)`,
       ),
     });
     return;
   }
   if (anyHandler) return;
-  const pathL = containerGet(c, `${probe}.httpGet.path`);
-  if (pathL.kind === "unknown") return undecided(report, r, `'${where}.httpGet.path'`);
-  if (containerGet(c, `${probe}.httpGet`).kind === "absent") {
-    const other = ["exec", "tcpSocket", "grpc"].find((k) => containerGet(c, `${probe}.${k}`).kind !== "absent");
+  const at = PROBE_PATHS[probe];
+  const pathL = containerGet(c, at.path);
+  if (pathL.kind === "unknown") return undecided(report, r, `'${c.path}.${probe}.httpGet.path'`);
+  if (containerGet(c, at.httpGet).kind === "absent") {
+    const other = at.others.find((o) => containerGet(c, o.path).kind !== "absent")?.handler;
     report({
       message: violation(
         r.display(),
-        `${c.label}: its ${probe} is not an HTTP check on ${want}`,
-        `${where} ${other ? `uses ${other}` : "has no handler"}`,
+        `${c.label}: its ${probe} is not an HTTP check on ${paths.join(" or ")}`,
+        `${c.path}.${probe} ${other ? `uses ${other}` : "has no handler"}`,
         `use ${probe}.httpGet.path: ${show(paths[0])}`,
       ),
     });
@@ -109,8 +128,8 @@ function checkProbe(w: Workload, c: ContainerView, probe: string, paths: readonl
     report({
       message: violation(
         r.display(),
-        `${c.label}: its ${probe} does not check ${want}`,
-        `${where}.httpGet.path ${show(got)}`,
+        `${c.label}: its ${probe} does not check ${paths.join(" or ")}`,
+        `${c.path}.${probe}.httpGet.path ${show(got)}`,
         `set ${probe}.httpGet.path: ${show(paths[0])}`,
       ),
     });
@@ -158,6 +177,28 @@ export const limitSettings = z.strictObject({
 type LimitSettings = z.infer<typeof limitSettings>;
 
 const RESOURCES = ["cpu", "memory"] as const;
+/** "resources.limits.cpu", ...: built once, not per container. */
+const RESOURCE_FIELDS = {
+  requests: { cpu: "resources.requests.cpu", memory: "resources.requests.memory" },
+  limits: { cpu: "resources.limits.cpu", memory: "resources.limits.memory" },
+} as const;
+const K8S_KINDS = ["requests", "limits"] as const;
+const CLOUD_RUN_KINDS = ["limits"] as const;
+
+type Maxima = { readonly max: Readonly<Record<"cpu" | "memory", number>>; readonly maxText: Readonly<Record<"cpu" | "memory", string>> };
+const maximaCache = new WeakMap<LimitSettings, Maxima>();
+/** The configured maxima, parsed and rendered once per settings object. */
+function limitsOf(s: LimitSettings): Maxima {
+  let m = maximaCache.get(s);
+  if (!m) {
+    m = {
+      max: { cpu: parseQuantity(s.maxCpuLimit) as number, memory: parseQuantity(s.maxMemoryLimit) as number },
+      maxText: { cpu: show(s.maxCpuLimit), memory: show(s.maxMemoryLimit) },
+    };
+    maximaCache.set(s, m);
+  }
+  return m;
+}
 
 export const workloadResourceLimits = resourceRule({
   gate: "workload-resource-limits",
@@ -166,16 +207,15 @@ export const workloadResourceLimits = resourceRule({
   check(r, s: LimitSettings, report) {
     const w = workloadOf(r);
     if (!w) return;
-    const max = { cpu: parseQuantity(s.maxCpuLimit) as number, memory: parseQuantity(s.maxMemoryLimit) as number };
-    const maxText = { cpu: show(s.maxCpuLimit), memory: show(s.maxMemoryLimit) };
-    const kinds = w.platform === "kubernetes" ? (["requests", "limits"] as const) : (["limits"] as const);
+    const { max, maxText } = limitsOf(s);
+    const kinds = w.platform === "kubernetes" ? K8S_KINDS : CLOUD_RUN_KINDS;
     for (const c of containersOf(w, report)) {
       const missing: string[] = [];
       const bad: string[] = [];
       const values: Partial<Record<string, number>> = {};
       for (const res of RESOURCES) {
         for (const kind of kinds) {
-          const field = `resources.${kind}.${res}`;
+          const field = RESOURCE_FIELDS[kind][res];
           const l = containerGet(c, field);
           if (l.kind === "unknown") {
             undecided(report, r, `'${c.path}.${field}'`);
@@ -187,7 +227,7 @@ export const workloadResourceLimits = resourceRule({
           }
           const q = parseQuantity(l.value);
           if (q === undefined || q <= 0) bad.push(`${field} ${show(l.value)}`);
-          else values[`${kind}.${res}`] = q;
+          else values[field] = q;
         }
       }
       if (missing.length > 0) {
@@ -208,8 +248,8 @@ export const workloadResourceLimits = resourceRule({
         });
       }
       for (const res of RESOURCES) {
-        const limit = values[`limits.${res}`];
-        const request = values[`requests.${res}`];
+        const limit = values[RESOURCE_FIELDS.limits[res]];
+        const request = values[RESOURCE_FIELDS.requests[res]];
         if (limit !== undefined && limit > max[res]) {
           report({
             message: violation(
