@@ -57,6 +57,8 @@ export interface MemoKey<T> {
 /** Where labels live, in order of precedence (pre-split: read for every resource). */
 const LABEL_PATHS: readonly (readonly string[])[] = [["labels"], ["userLabels"], ["settings", "userLabels"], ["metadata", "labels"], ["template", "labels"]];
 
+const NO_LABELS: readonly Readonly<Record<string, unknown>>[] = [];
+
 export class ResourceView {
   readonly type: string;
   readonly urn: string;
@@ -137,12 +139,16 @@ export class ResourceView {
   /** The label maps present on the resource, in order of precedence (read once). */
   private labelRecords(): readonly Readonly<Record<string, unknown>>[] {
     if (this.labelSources) return this.labelSources;
-    const out: Readonly<Record<string, unknown>>[] = [];
+    // Most resources have one label map: a one-element array, not a grown one.
+    let first: Readonly<Record<string, unknown>> | undefined;
+    let more: Readonly<Record<string, unknown>>[] | undefined;
     for (const path of LABEL_PATHS) {
       const rec = this.value(path);
-      if (isRecord(rec)) out.push(rec);
+      if (!isRecord(rec)) continue;
+      if (first === undefined) first = rec;
+      else (more ??= [first]).push(rec);
     }
-    return (this.labelSources = out);
+    return (this.labelSources = more ?? (first ? [first] : NO_LABELS));
   }
 
   /** One label's value (the first label map, in order of precedence, holding it as a known string): labels()[key] without building the map. */
