@@ -1,7 +1,8 @@
 /** cmek-required and kms-key-hygiene: customer-managed keys, rotated, protected, co-located. */
 import { z } from "zod";
-import { asArray, asString, lookup, show, T, valueAt, type ResourceView, type StackView } from "../access";
+import { asArray, asString, lookup, show, T, valueAt, type MemoKey, type ResourceView, type StackView } from "../access";
 import { stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
+import { memoByString } from "../memo";
 
 /** Where each type names its KMS key. `dep` is the top-level input whose dependencies settle an unknown key. */
 interface KeyField {
@@ -48,6 +49,13 @@ export interface KeyRef {
 
 /** Every key reference a resource must have (Secret Manager: one per replica). */
 export function keyRefs(r: ResourceView): readonly KeyRef[] {
+  return r.memo(KEY_REFS, () => readKeyRefs(r));
+}
+
+/** keyRefs() memoised on the view: cmek-required and kms-key-hygiene both read them. */
+const KEY_REFS: MemoKey<readonly KeyRef[]> = { name: "keyRefs" };
+
+function readKeyRefs(r: ResourceView): readonly KeyRef[] {
   if (r.type === T.secret) {
     const auto = r.get("replication.auto");
     if (auto.kind !== "absent") {
@@ -74,7 +82,9 @@ function ref(root: unknown, path: string, dep: string): KeyRef {
 }
 
 /** "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k" → "europe-west1". */
-export function keyLocationFromName(name: string): string | undefined {
+export const keyLocationFromName: (name: string) => string | undefined = memoByString(locationInKeyName);
+
+function locationInKeyName(name: string): string | undefined {
   const m = /\/locations\/([^/]+)\//.exec(name);
   return m ? (m[1] as string).toLowerCase() : undefined;
 }
