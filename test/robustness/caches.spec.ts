@@ -12,7 +12,9 @@ import { effectiveLocation } from "../../policypack/src/access/location";
 import { T } from "../../policypack/src/access/tokens";
 import { UNKNOWN } from "../../policypack/src/access/values";
 import { evaluate } from "../../policypack/src/engine/evaluate";
+import { cloudsqlHardening } from "../../policypack/src/policies/database";
 import { gatewayJwtAuth, gatewayTenantRateLimit } from "../../policypack/src/policies/gateway";
+import { sqlPrimary } from "../fixtures/gcp";
 import { ResourceView, typeFromUrn } from "../../policypack/src/access/resource";
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
@@ -131,6 +133,29 @@ describe("caches give what a fresh computation gives", () => {
     const nothing = new ResourceView({ type: "t", urn: "u3", name: "n", props: {} });
     assert.equal(nothing.memo(keys[0] as { name: string }, () => null), null);
     assert.equal(nothing.memo(keys[0] as { name: string }, () => "again"), null, "a null value is kept too");
+  });
+
+  it("evaluate() reuses a preparation only for the same rules, the same plain config and the same day", () => {
+    const H = "cloudsql-hardening";
+    const zonal = { ...sqlPrimary(), props: { ...sqlPrimary().props, settings: { ...(sqlPrimary().props["settings"] as object), availabilityType: "ZONAL" } } };
+    const rules = [cloudsqlHardening];
+    const waiver = { resource: zonal.name, justification: "Regional HA is being rolled out in Q1", approver: "sre.lead@example.com", expires: "2026-12-01" };
+    const config = { [H]: { waivers: [waiver] } };
+    const day = (d: string) => ({ today: new Date(`${d}T00:00:00Z`) });
+    const first = evaluate(rules, [zonal], config, day("2026-11-24"));
+    const again = evaluate(rules, [zonal], JSON.parse(JSON.stringify(config)) as typeof config, day("2026-11-24"));
+    assert.equal(again.prepared[0], first.prepared[0], "same JSON, same day: prepared once");
+    assert.deepEqual(first.findings.map((f) => f.kind), ["waived"]);
+    const later = evaluate(rules, [zonal], config, day("2026-12-02"));
+    assert.notEqual(later.prepared[0], first.prepared[0]);
+    assert.deepEqual(later.findings.map((f) => f.kind).sort(), ["config", "violation"], "the next day the waiver has expired (and says so)");
+    const other = evaluate([...rules], [zonal], config, day("2026-11-24"));
+    assert.notEqual(other.prepared[0], first.prepared[0], "another rule list");
+    // A value whose JSON is that of a valid config but which does not parse as one is never cached.
+    const disguised = { toJSON: () => waiver.expires };
+    assert.deepEqual(evaluate(rules, [zonal], config, day("2026-11-24")).findings.map((f) => f.kind), ["waived"]);
+    const f = evaluate(rules, [zonal], { [H]: { waivers: [{ ...waiver, expires: disguised }] } }, day("2026-11-24")).findings;
+    assert.ok(f.some((x) => x.kind === "config" && x.message.includes("expires")), "an expiry that only serialises as a date is a config problem");
   });
 
   it("location() read once per view is what a fresh read gives", () => {

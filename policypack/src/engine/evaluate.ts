@@ -52,6 +52,45 @@ export function prepareAll(rules: readonly Rule[], config: PackConfig, today: Da
   });
 }
 
+/**
+ * The last preparation, reused while the rules, the config (compared by its JSON) and today are the
+ * same: the policy server likewise prepares once per Configure, not per preview.
+ */
+let lastPrepared: { readonly rules: readonly Rule[]; readonly key: string; readonly prepared: Prepared[] } | undefined;
+
+function preparedFor(rules: readonly Rule[], config: PackConfig, today: Date): Prepared[] {
+  const json = plainJson(config);
+  const key = json === undefined ? undefined : `${today.getTime()}\n${json}`;
+  if (key !== undefined && lastPrepared?.rules === rules && lastPrepared.key === key) return lastPrepared.prepared;
+  const prepared = prepareAll(rules, config, today);
+  if (key !== undefined) lastPrepared = { rules, key, prepared };
+  return prepared;
+}
+
+/**
+ * The JSON of a value made only of plain objects, arrays, strings, finite numbers, booleans and
+ * null, else undefined: two configs with the same such JSON parse the same way (a Date, a function
+ * NaN or an object with toJSON would share JSON with something that parses differently, so those are never cached).
+ */
+function plainJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
+      const orig = this[k];
+      if (orig !== x) throw new Error("serialised by toJSON");
+      if (orig === null || typeof orig === "string" || typeof orig === "boolean") return x;
+      if (typeof orig === "number" && Number.isFinite(orig)) return x;
+      if (Array.isArray(orig)) return x;
+      if (typeof orig === "object") {
+        const proto: unknown = Object.getPrototypeOf(orig);
+        if (proto === Object.prototype || proto === null) return x;
+      }
+      throw new Error("not plain JSON");
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Evaluation {
   readonly findings: readonly Finding[];
   readonly resources: number;
@@ -65,7 +104,7 @@ export function evaluate(
   config: PackConfig,
   opts: { today: Date; facts?: StackFacts },
 ): Evaluation {
-  const prepared = prepareAll(rules, config, opts.today);
+  const prepared = preparedFor(rules, config, opts.today);
   const stack = new StackView(inputs, opts.facts ?? {});
   const findings: Finding[] = [];
   for (const p of prepared) findings.push(...p.problems);
