@@ -7,6 +7,7 @@ import {
   containsUnknown,
   isMultiRegion,
   isUnknown,
+  isUnknownAt,
   lookup,
   nameFromUrn,
   regionOf,
@@ -51,6 +52,10 @@ describe("access layer", () => {
     assert.deepEqual(lookup(o, "s"), { kind: "known", value: "hunter2", secret: true });
     assert.deepEqual(lookup(o, "toString"), { kind: "absent" }, "no prototype keys");
     assert.deepEqual(lookup(o, ""), { kind: "known", value: o, secret: false });
+    for (const p of ["a.b.0", "a.b.1.c", "a.b.1.c.d", "a.b.x", "n.x", "s", "toString", ""]) {
+      assert.equal(isUnknownAt(o, p), lookup(o, p).kind === "unknown", p);
+      assert.equal(new ResourceView({ type: "t", urn: "u", name: "n", props: o }).unknown(p), lookup(o, p).kind === "unknown", p);
+    }
   });
 
   it("coerces values defensively", () => {

@@ -205,10 +205,12 @@ export class Workload {
 
   /** The workload view of a resource (the same one for every rule), or undefined when it is not a workload type. */
   static of(r: ResourceView): Workload | undefined {
-    return r.memo(WORKLOAD_MEMO, () => {
-      const shape = SHAPES[r.type];
-      return shape ? new Workload(r, shape) : null;
-    }) ?? undefined;
+    return r.memo(WORKLOAD_MEMO, Workload.build) ?? undefined;
+  }
+
+  private static build(this: void, r: ResourceView): Workload | null {
+    const shape = SHAPES[r.type];
+    return shape ? new Workload(r, shape) : null;
   }
 
   get kind(): WorkloadKind {

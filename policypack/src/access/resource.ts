@@ -18,6 +18,7 @@ import {
   secretTexts,
   type Lookup,
   type Path,
+  isUnknownAt,
   valueAt,
 } from "./values";
 
@@ -93,18 +94,19 @@ export class ResourceView {
   /**
    * A value derived from this view (the workload view of k8s.ts), built once and kept on the view:
    * a field rather than a WeakMap entry per resource, which every garbage collection would walk.
+   * `build` receives the view, so that callers pass a function, not a new closure per read.
    */
-  memo<T>(key: MemoKey<T>, build: () => T): T {
+  memo<T>(key: MemoKey<T>, build: (view: ResourceView) => T): T {
     if (this.memoKey === key) return this.memoValue as T;
     if (this.memoKey === undefined) {
-      const v = build();
+      const v = build(this);
       this.memoKey = key;
       this.memoValue = v;
       return v;
     }
     const more = (this.memoMore ??= new Map());
     if (more.has(key)) return more.get(key) as T;
-    const v = build();
+    const v = build(this);
     more.set(key, v);
     return v;
   }
@@ -116,7 +118,7 @@ export class ResourceView {
 
   /** True when the value at `path` (or one of its parents) is unknown until apply. */
   unknown(path: Path): boolean {
-    return this.get(path).kind === "unknown";
+    return isUnknownAt(this.props, path);
   }
 
   /** The known value at `path`, else undefined (absent or unknown). */

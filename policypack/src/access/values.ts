@@ -116,6 +116,11 @@ export function valueAt(root: unknown, path: Path): unknown {
   return v === UNKNOWN_MARK || v === ABSENT_MARK ? undefined : v;
 }
 
+/** True when the value at `path` (or one of its parents) is unknown: lookup(...).kind === "unknown" without a result object. */
+export function isUnknownAt(root: unknown, path: Path): boolean {
+  return walk(root, splitPath(path)) === UNKNOWN_MARK;
+}
+
 /** True when the value, or anything inside it, is unknown. */
 export function containsUnknown(v: unknown, depth = 0): boolean {
   if (isUnknown(v)) return true;

@@ -49,7 +49,7 @@ export interface KeyRef {
 
 /** Every key reference a resource must have (Secret Manager: one per replica). */
 export function keyRefs(r: ResourceView): readonly KeyRef[] {
-  return r.memo(KEY_REFS, () => readKeyRefs(r));
+  return r.memo(KEY_REFS, readKeyRefs);
 }
 
 /** keyRefs() memoised on the view: cmek-required and kms-key-hygiene both read them. */
