@@ -872,6 +872,9 @@ export const workloadTelemetry = resourceRule({
 
 type PoolVerdict = { readonly mode: "transaction" } | { readonly mode: "other"; readonly found: string } | { readonly mode: "unknown"; readonly what: string };
 
+/** An image that runs PgBouncer (any registry, case-insensitive). */
+const PGBOUNCER_IMAGE = /pgbouncer/i;
+
 /** pool_mode from a pgbouncer.ini text: the [pgbouncer] setting and any per-database override. */
 export function iniPoolMode(ini: string): { global?: string; overrides: readonly string[] } {
   let section = "";
@@ -957,19 +960,22 @@ export const pgbouncerTransactionPooling = stackRule({
       if (!w) continue;
       for (const c of w.containers({ init: false }).list) {
         const image = asString(valueAt(c.raw, "image"));
-        if (!image?.toLowerCase().includes("pgbouncer")) continue;
+        if (image === undefined || !PGBOUNCER_IMAGE.test(image)) continue;
         const key = stack.serviceOf(r) ?? "";
         const list = bouncers.get(key) ?? [];
         list.push({ w, c, v: poolMode(w, c, configMaps) });
         bouncers.set(key, list);
       }
     }
+    // An instance without a service may be fronted by any PgBouncer of the stack: that list is built
+    // once, not once per such instance (which was quadratic in large stacks).
+    let everyBouncer: readonly { w: Workload; c: ContainerView; v: PoolVerdict }[] | undefined;
     for (const db of stack.ofType(T.sqlInstance)) {
       if (db.get("masterInstanceName").kind !== "absent") continue; // replicas follow their primary
       const version = db.str("databaseVersion");
       if (version !== undefined && !version.toUpperCase().startsWith("POSTGRES")) continue;
       const service = stack.serviceOf(db);
-      const candidates = service ? (bouncers.get(service) ?? []) : [...bouncers.values()].flat();
+      const candidates = service ? (bouncers.get(service) ?? []) : (everyBouncer ??= [...bouncers.values()].flat());
       if (candidates.some((b) => b.v.mode === "transaction")) continue;
       const unknown = candidates.find((b) => b.v.mode === "unknown");
       if (unknown && unknown.v.mode === "unknown") {
