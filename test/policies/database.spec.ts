@@ -73,6 +73,20 @@ describe("cloudsql-cross-region-replica", () => {
     expectClean(run(cloudsqlCrossRegionReplica, [db, rep]));
     const qualified = mutate(rep, "masterInstanceName", "acme:registration-db");
     expectClean(run(cloudsqlCrossRegionReplica, [db, qualified]));
+    // No name prop: the Pulumi name links; an unknown name prop does not fall back to it.
+    const noName = { ...db, props: Object.fromEntries(Object.entries(db.props).filter(([k]) => k !== "name")) };
+    expectClean(run(cloudsqlCrossRegionReplica, [noName, rep]));
+    const unknownName = mutate(db, "name", UNKNOWN);
+    expectOne(run(cloudsqlCrossRegionReplica, [unknownName, rep]), { policy: R, name: "registration-db" }, "no read replica");
+  });
+
+  it("links many dependency-less replicas by name to the first primary of that name", () => {
+    const primaries = Array.from({ length: 300 }, (_, i) => sqlPrimary(`db-${i}`));
+    const replicas = primaries.map((p) => ({ ...sqlReplica(p, `${p.name}-replica`), dependencies: [], propertyDependencies: {} }));
+    expectClean(run(cloudsqlCrossRegionReplica, [...primaries, ...replicas]));
+    const twin = { ...sqlPrimary("db-7"), urn: "urn:pulumi:prod::p::gcp:sql/databaseInstance:DatabaseInstance::db-7-twin", name: "db-7-twin" };
+    const f = run(cloudsqlCrossRegionReplica, [...primaries, twin, ...replicas]);
+    expectOne(f, { policy: R, name: "db-7-twin" }, "no read replica");
   });
 
   it("fails a primary without any replica", () => {

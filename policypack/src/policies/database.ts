@@ -82,13 +82,23 @@ export const replicaSettings = z.strictObject({
 });
 
 /** The primary a replica points at: by property dependency, else by the primary's known name. */
-function primaryOf(stack: StackView, replica: ResourceView, primaries: readonly ResourceView[]): ResourceView | undefined {
+/** Primaries by instance name: the `name` prop, else (when absent) the Pulumi name; the first in stack order wins. */
+function primariesByName(primaries: readonly ResourceView[]): ReadonlyMap<string, ResourceView> {
+  const out = new Map<string, ResourceView>();
+  for (const p of primaries) {
+    const name = p.str("name") ?? (p.get("name").kind === "absent" ? p.name : undefined);
+    if (name !== undefined && !out.has(name)) out.set(name, p);
+  }
+  return out;
+}
+
+function primaryOf(stack: StackView, replica: ResourceView, byName: () => ReadonlyMap<string, ResourceView>): ResourceView | undefined {
   const dep = stack.dependsOnType(replica, "masterInstanceName", T.sqlInstance);
   if (dep) return dep;
   const master = replica.str("masterInstanceName");
   if (!master) return undefined;
   const short = master.includes(":") ? master.slice(master.lastIndexOf(":") + 1) : master;
-  return primaries.find((p) => p.str("name") === short || (p.get("name").kind === "absent" && p.name === short));
+  return byName().get(short);
 }
 
 export const cloudsqlCrossRegionReplica = stackRule({
@@ -99,8 +109,11 @@ export const cloudsqlCrossRegionReplica = stackRule({
     const primaries = all.filter((r) => !isReplica(r));
     const replicasOf = new Map<ResourceView, ResourceView[]>();
     const orphans: ResourceView[] = [];
+    // Indexed on first use (a replica without dependency information), not searched per replica.
+    let index: ReadonlyMap<string, ResourceView> | undefined;
+    const byName = () => (index ??= primariesByName(primaries));
     for (const rep of all.filter(isReplica)) {
-      const p = primaryOf(stack, rep, primaries);
+      const p = primaryOf(stack, rep, byName);
       if (!p) {
         orphans.push(rep);
         continue;
@@ -109,11 +122,12 @@ export const cloudsqlCrossRegionReplica = stackRule({
       if (!list) replicasOf.set(p, (list = []));
       list.push(rep);
     }
+    // A replica we could not link (unknown master name, no dependency info) leaves a replica-less primary undecided.
+    const unlinked = orphans.some((o) => o.unknown("masterInstanceName"));
     for (const p of primaries) {
       const reps = replicasOf.get(p) ?? [];
       if (reps.length === 0) {
-        // A replica we could not link (unknown master name, no dependency info) leaves this undecided.
-        if (orphans.some((o) => o.unknown("masterInstanceName"))) {
+        if (unlinked) {
           report({ subject: p, undecided: true, message: undecidedMessage(p.display(), "which replicas point at it ('masterInstanceName')") });
           continue;
         }
