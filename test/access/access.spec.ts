@@ -132,6 +132,8 @@ describe("access layer", () => {
     assert.equal(s.serviceResources("registration").length, 3);
     assert.equal(s.serviceResources("nope").length, 0);
     assert.equal(s.ofType(T.sqlInstance, T.kmsCryptoKey).length, 3);
+    assert.deepEqual(s.ofType(T.kmsCryptoKey, T.sqlInstance), [...s.ofType(T.kmsCryptoKey), ...s.ofType(T.sqlInstance)], "in the order of the types asked");
+    assert.equal(s.ofType(T.sqlInstance, T.kmsCryptoKey), s.ofType(T.sqlInstance, T.kmsCryptoKey), "built once per stack and list");
     assert.equal(s.ofType("none").length, 0);
     assert.equal(s.dependsOnType(s.byUrn(db.urn) as ResourceView, "encryptionKeyName", T.kmsCryptoKey)?.name, "k");
     assert.equal(s.dependsOnType(s.byUrn(db2.urn) as ResourceView, "encryptionKeyName", T.kmsCryptoKey), undefined);

@@ -8,6 +8,7 @@ export class StackView {
   readonly resources: readonly ResourceView[];
   private readonly urnIndex = new Map<string, ResourceView>();
   private readonly typeIndex = new Map<string, ResourceView[]>();
+  private readonly multiTypeIndex = new Map<string, readonly ResourceView[]>();
   private serviceIndex?: Map<string, ResourceView[]>;
   private readonly serviceCache = new Map<string, string | null>();
   private secretCache?: ReadonlySet<string>;
@@ -32,7 +33,11 @@ export class StackView {
   /** All resources of any of the given type tokens, in stack order per type. */
   ofType(...types: readonly string[]): readonly ResourceView[] {
     if (types.length === 1) return this.typeIndex.get(types[0] as string) ?? [];
-    return types.flatMap((t) => this.typeIndex.get(t) ?? []);
+    // Rules ask for the same few type lists: each list is concatenated once per stack (do not mutate).
+    const key = types.join("\n");
+    let list = this.multiTypeIndex.get(key);
+    if (!list) this.multiTypeIndex.set(key, (list = types.flatMap((t) => this.typeIndex.get(t) ?? [])));
+    return list;
   }
 
   /**
