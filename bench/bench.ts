@@ -341,7 +341,6 @@ async function main(): Promise<void> {
   const bst = (n: number) => baseRes.analyzeStack.find((r) => r.size === n);
   const ev = (n: number) => evals.find((r) => r.size === n);
   const an = (n: number, c: number) => grpcRes.analyze.find((r) => r.size === n && r.concurrency === c);
-  const largest = sizes[sizes.length - 1] as number;
   const results = {
     command: `npm run bench${QUICK ? " -- --quick" : ""}`,
     date: new Date().toISOString().slice(0, 10),
@@ -380,10 +379,14 @@ async function main(): Promise<void> {
         met: st(50_000) ? (st(50_000)?.medianMs as number) < TARGETS.analyzeStack50kMs : null,
         sdkBaseline: bst(50_000)?.medianMs ?? null,
       },
+      // Judged at every size, on both ratios: paired (each evaluation beside its own floor runs) and
+      // unpaired (medians timed apart, which a slow or fast phase of the machine can skew either way).
       inProcessRatioToBare: {
         target: TARGETS.inProcessRatioToBare,
-        measured: ev(largest)?.ratioToBare ?? null,
-        met: (ev(largest)?.ratioToBare ?? Infinity) <= TARGETS.inProcessRatioToBare,
+        pairedBySize: Object.fromEntries(evals.map((e) => [e.size, e.pairedMedianOfProcesses])),
+        unpairedBySize: Object.fromEntries(evals.map((e) => [e.size, e.ratioToBare])),
+        metPaired: evals.every((e) => e.pairedMedianOfProcesses <= TARGETS.inProcessRatioToBare),
+        metUnpaired: evals.every((e) => e.ratioToBare <= TARGETS.inProcessRatioToBare),
       },
     },
   };
@@ -420,16 +423,16 @@ async function main(): Promise<void> {
       ["in-process evaluate, wall (median after ≥ 1 s warm-up)", fmt(ev(1_000)?.evaluateMs, " ms"), fmt(ev(10_000)?.evaluateMs, " ms"), fmt(ev(50_000)?.evaluateMs, " ms"), ""],
       ["in-process per resource", fmt(ev(1_000)?.usPerResource, " µs"), fmt(ev(10_000)?.usPerResource, " µs"), fmt(ev(50_000)?.usPerResource, " µs"), ""],
       ["bare loop per resource (floor, same warm-up)", fmt(ev(1_000)?.bareUsPerResource, " µs"), fmt(ev(10_000)?.bareUsPerResource, " µs"), fmt(ev(50_000)?.bareUsPerResource, " µs"), ""],
-      ["in-process / bare loop (median of 3 processes)", fmt(ev(1_000)?.ratioToBare, "x"), fmt(ev(10_000)?.ratioToBare, "x"), fmt(ev(50_000)?.ratioToBare, "x"), "≤ 20x"],
-      ["… range over the processes", range(ev(1_000)?.ratioToBareRange), range(ev(10_000)?.ratioToBareRange), range(ev(50_000)?.ratioToBareRange), ""],
       [
-        "… paired: each evaluation beside its own floor runs (median of 3 processes)",
+        "in-process / bare loop, paired: each evaluation beside its own floor runs (median of 3 processes)",
         fmt(ev(1_000)?.pairedMedianOfProcesses, "x"),
         fmt(ev(10_000)?.pairedMedianOfProcesses, "x"),
         fmt(ev(50_000)?.pairedMedianOfProcesses, "x"),
-        "",
+        "≤ 20x",
       ],
       ["… range over every paired run", range(ev(1_000)?.pairedRange), range(ev(10_000)?.pairedRange), range(ev(50_000)?.pairedRange), ""],
+      ["in-process / bare loop, unpaired: the two medians, timed apart (median of 3 processes)", fmt(ev(1_000)?.ratioToBare, "x"), fmt(ev(10_000)?.ratioToBare, "x"), fmt(ev(50_000)?.ratioToBare, "x"), "≤ 20x"],
+      ["… range over the processes", range(ev(1_000)?.ratioToBareRange), range(ev(10_000)?.ratioToBareRange), range(ev(50_000)?.ratioToBareRange), ""],
       [
         "… without the SQL-parsing rules (rules with an init)",
         fmt(ev(1_000)?.ratioToBareNoSql, "x"),

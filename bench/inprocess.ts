@@ -99,8 +99,8 @@ async function evalMode(size: number): Promise<Record<string, unknown>> {
   const bare = timeIt(reps * 3, runBare);
   // Paired: each timed evaluation next to floor runs of its own. A shared 2-core VM has slow and fast
   // phases lasting seconds; timed apart, evaluate and the floor can land in different ones. The first
-  // two floor runs re-warm the cache after the evaluation and are not counted (the floor stays the
-  // cache-warm one the unpaired figure uses): the median of the next three is.
+  // four floor runs re-warm the cache after the evaluation and are not counted (the floor stays the
+  // cache-warm one the unpaired figure uses; two were not enough at 10,000): the median of the next three is.
   const paired: number[] = [];
   const pairedFloor: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -108,10 +108,10 @@ async function evalMode(size: number): Promise<Record<string, unknown>> {
     run();
     const e = nowMs() - t0;
     const floor: number[] = [];
-    for (let j = 0; j < 5; j++) {
+    for (let j = 0; j < 7; j++) {
       const b0 = nowMs();
       runBare();
-      if (j >= 2) floor.push(nowMs() - b0);
+      if (j >= 4) floor.push(nowMs() - b0);
     }
     paired.push(e / median(floor));
     pairedFloor.push(median(floor));
