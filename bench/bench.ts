@@ -229,6 +229,30 @@ async function grpcPhase(
   }
 }
 
+/**
+ * What one `pulumi preview` does: launch the pack, configure it, send one AnalyzeStack. Each run is a
+ * fresh process, so the request meets cold code and an ungrown heap (the runs above are warmed by
+ * Analyze and by smaller stacks first).
+ */
+async function freshStackRuns(packDir: string, size: number, runs: number): Promise<{ size: number; runs: number[]; medianMs: number; maxMs: number }> {
+  const body = encodeAnalyzeStack(generateStack(size, SEED));
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const pack = await AnalyzerProcess.launch(packDir, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+    const client = new RawAnalyzer(pack.port);
+    try {
+      await client.configure(productionConfig());
+      const t = nowMs();
+      await client.analyzeStack(body);
+      out.push(round(nowMs() - t));
+    } finally {
+      client.close();
+      await pack.close();
+    }
+  }
+  return { size, runs: out, medianMs: round(median(out)), maxMs: Math.max(...out) };
+}
+
 /** Do two packs give the same diagnostics (same policy, level, message, URN), as multisets? */
 function sameDiagnostics(a: readonly string[] | undefined, b: readonly string[] | undefined): { identical: boolean; onlyA: number; onlyB: number } {
   if (!a || !b) return { identical: false, onlyA: a?.length ?? 0, onlyB: b?.length ?? 0 };
@@ -304,6 +328,9 @@ async function main(): Promise<void> {
   const grpcRes = await grpcPhase(PACK_DIR, { analyze: [1_000, 10_000], stack: sizes }, (n) => (QUICK ? 2 : n <= 10_000 ? 5 : 3));
   // The SDK's own AnalyzeStack costs ~1.3 s of CPU per 1,000 resources (~80 s and ~3 GB at 50,000):
   // fewer repetitions for the large sizes, and 50,000 only on request.
+  const largestSize = sizes[sizes.length - 1] as number;
+  const fresh = await freshStackRuns(PACK_DIR, largestSize, QUICK ? 1 : 3);
+  log(`AnalyzeStack ${largestSize}, first request of a fresh pack process: ${fresh.runs.join(", ")} ms`);
   const baseSizes = sizes.filter((n) => n <= 10_000 || BASELINE_50K);
   log(`gRPC: the SDK baseline (bench/baseline, the SDK's own AnalyzeStack handler) at ${baseSizes.join(", ")}`);
   const baseRes = await grpcPhase(baselinePackDir(), { analyze: [], stack: baseSizes }, (n) => (QUICK ? 1 : n <= 1_000 ? 5 : n <= 10_000 ? 3 : 1));
@@ -354,6 +381,7 @@ async function main(): Promise<void> {
     startupSdkBaseline: startupBase,
     analyze: grpcRes.analyze,
     analyzeStack: grpcRes.analyzeStack,
+    analyzeStackFreshProcess: fresh,
     analyzeStackSdkBaseline: baseRes.analyzeStack,
     baselineSameDiagnostics: comparison,
     /** SDK baseline wall time / pack wall time, per AnalyzeStack size the baseline ran. */
@@ -380,6 +408,9 @@ async function main(): Promise<void> {
         target: TARGETS.analyzeStack50kMs,
         measured: st(50_000)?.medianMs ?? null,
         met: st(50_000) ? (st(50_000)?.medianMs as number) < TARGETS.analyzeStack50kMs : null,
+        // One preview = a fresh process and one request: judged on the slowest of the fresh runs.
+        freshProcessMs: fresh.size === 50_000 ? fresh.runs : null,
+        metFreshProcess: fresh.size === 50_000 ? fresh.maxMs < TARGETS.analyzeStack50kMs : null,
         sdkBaseline: bst(50_000)?.medianMs ?? null,
       },
       // Judged at every size, on both ratios: paired (each evaluation beside its own floor runs) and
@@ -409,6 +440,13 @@ async function main(): Promise<void> {
     table([
       ["measure", "1,000", "10,000", "50,000", "target"],
       ["AnalyzeStack over gRPC, the pack (one pass), wall (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
+      [
+        `… first request of a fresh pack process (one preview; ${fresh.runs.length} process${fresh.runs.length === 1 ? "" : "es"})`,
+        fresh.size === 1_000 ? fresh.runs.map((r) => fmt(r)).join(", ") + " ms" : "",
+        fresh.size === 10_000 ? fresh.runs.map((r) => fmt(r)).join(", ") + " ms" : "",
+        fresh.size === 50_000 ? fresh.runs.map((r) => fmt(r)).join(", ") + " ms" : "",
+        fresh.size === 50_000 ? "50k < 2,000 ms" : "",
+      ],
       ["AnalyzeStack, pack CPU", fmt(st(1_000)?.packCpuMs, " ms"), fmt(st(10_000)?.packCpuMs, " ms"), fmt(st(50_000)?.packCpuMs, " ms"), ""],
       ["AnalyzeStack, SDK baseline, wall", fmt(bst(1_000)?.medianMs, " ms"), fmt(bst(10_000)?.medianMs, " ms"), fmt(bst(50_000)?.medianMs, " ms"), BASELINE_50K || QUICK ? "" : "50k: --baseline-50k"],
       ["AnalyzeStack, SDK baseline, pack CPU", fmt(bst(1_000)?.packCpuMs, " ms"), fmt(bst(10_000)?.packCpuMs, " ms"), fmt(bst(50_000)?.packCpuMs, " ms"), ""],
