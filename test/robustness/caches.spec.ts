@@ -133,6 +133,12 @@ describe("caches give what a fresh computation gives", () => {
     const nothing = new ResourceView({ type: "t", urn: "u3", name: "n", props: {} });
     assert.equal(nothing.memo(keys[0] as { name: string }, () => null), null);
     assert.equal(nothing.memo(keys[0] as { name: string }, () => "again"), null, "a null value is kept too");
+    // A build that memoises another value on the same view keeps both.
+    const nested = new ResourceView({ type: "t", urn: "u4", name: "n", props: {} });
+    const [outer, inner] = [{ name: "outer" }, { name: "inner" }];
+    assert.equal(nested.memo(outer, (v) => `outer+${v.memo(inner, () => "inner")}`), "outer+inner");
+    assert.equal(nested.memo(inner, () => "rebuilt"), "inner");
+    assert.equal(nested.memo(outer, () => "rebuilt"), "outer+inner");
   });
 
   it("evaluate() reuses a preparation only for the same rules, the same plain config and the same day", () => {

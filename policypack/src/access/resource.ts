@@ -98,16 +98,15 @@ export class ResourceView {
    */
   memo<T>(key: MemoKey<T>, build: (view: ResourceView) => T): T {
     if (this.memoKey === key) return this.memoValue as T;
+    if (this.memoMore?.has(key)) return this.memoMore.get(key) as T;
+    const v = build(this);
+    // Slot taken after the build, which may itself memoise another value on this view.
     if (this.memoKey === undefined) {
-      const v = build(this);
       this.memoKey = key;
       this.memoValue = v;
-      return v;
+    } else {
+      (this.memoMore ??= new Map()).set(key, v);
     }
-    const more = (this.memoMore ??= new Map());
-    if (more.has(key)) return more.get(key) as T;
-    const v = build(this);
-    more.set(key, v);
     return v;
   }
 

@@ -69,8 +69,9 @@ function preparedFor(rules: readonly Rule[], config: PackConfig, today: Date): P
 
 /**
  * The JSON of a value made only of plain objects, arrays, strings, finite numbers, booleans and
- * null, else undefined: two configs with the same such JSON parse the same way (a Date, a function
- * NaN or an object with toJSON would share JSON with something that parses differently, so those are never cached).
+ * null, else undefined: two configs with the same such JSON parse the same way. A Date, a function,
+ * NaN or an object with toJSON could share its JSON with a config that parses differently, so such
+ * configs are never cached.
  */
 function plainJson(v: unknown): string | undefined {
   try {
