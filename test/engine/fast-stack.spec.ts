@@ -84,6 +84,29 @@ describe("one-pass AnalyzeStack", () => {
     assert.deepEqual(decodeAnalyzeStack(Buffer.alloc(0)), []);
   });
 
+  it("decodes a key named __proto__ as an own property, as JSON.parse does, not as a prototype", () => {
+    // Hand-encoded: google-protobuf's own Map drops a "__proto__" key, so it cannot build this request.
+    const varint = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...varint(n >>> 7)]);
+    const field = (no: number, body: Buffer): Buffer => Buffer.concat([Buffer.from(varint((no << 3) | 2)), Buffer.from(varint(body.length)), body]);
+    const str = (no: number, v: string): Buffer => field(no, Buffer.from(v, "utf8"));
+    const entry = (key: string, value: Buffer): Buffer => field(1, Buffer.concat([str(1, key), field(2, value)]));
+    const struct = (...entries: Buffer[]): Buffer => Buffer.concat(entries);
+    const sig = struct(entry("4dabf18193072939515e22adb298388d", str(3, "1b47061264138c4ac30d75fd1eb44270")), entry("value", str(3, "x")));
+    const lookalike = struct(entry("4dabf18193072939515e22adb298388d", str(3, "1b47061264138c4ac30d75fd1eb44270")));
+    const props = struct(entry("__proto__", field(5, lookalike)), entry("pw", field(5, sig)), entry("name", str(3, "db")));
+    const deps = field(9, Buffer.concat([str(1, "__proto__"), field(2, str(1, "urn:a"))]));
+    const resource = Buffer.concat([str(1, "gcp:sql/databaseInstance:DatabaseInstance"), field(2, props), str(3, "urn:db"), str(4, "db"), deps]);
+    const [r] = decodeAnalyzeStack(field(1, resource));
+    const got = r?.props as Record<string, unknown>;
+    assert.equal(got["pw"], "x", "a real wrapper is unwrapped");
+    assert.equal(Object.getPrototypeOf(got), Object.prototype);
+    assert.ok(Object.prototype.hasOwnProperty.call(got, "__proto__"));
+    assert.equal(got["4dabf18193072939515e22adb298388d"], undefined, "no inherited secret signature");
+    assert.equal(Object.getOwnPropertyDescriptor(got, "__proto__")?.value, null, "a signature without a value unwraps to null, as the SDK does");
+    assert.equal(Object.getPrototypeOf(r?.propertyDependencies), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(r?.propertyDependencies, "__proto__")?.value, []);
+  });
+
   function harness(rules = RULES) {
     let impl: Record<string, unknown> = {};
     let svc: { analyzeStack: { requestDeserialize: (b: Buffer) => unknown; responseSerialize: (r: unknown) => Buffer; path?: string } } | undefined;

@@ -153,6 +153,15 @@ function value(r: Reader, end: number): unknown {
   return out;
 }
 
+/**
+ * Sets `key` as an own property, as JSON.parse does: a plain assignment of "__proto__" would set the
+ * object's prototype instead (then an inherited key could pass for a secret signature, say).
+ */
+function setOwn(obj: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === "__proto__") Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else obj[key] = v;
+}
+
 /** A Struct, with the SDK's semantics: secret wrappers replaced by their value. */
 function struct(r: Reader, end: number): unknown {
   const obj: Record<string, unknown> = {};
@@ -171,7 +180,7 @@ function struct(r: Reader, end: number): unknown {
       else if (t >>> 3 === 2 && (t & 7) === 2) v = value(r, r.len());
       else r.skip(t & 7);
     }
-    obj[key] = v;
+    setOwn(obj, key, v);
   }
   r.pos = end;
   if (obj[SIG_KEY] === SECRET_SIG) return obj["value"] ?? null;
@@ -279,7 +288,7 @@ function resource(r: Reader, end: number, providers: Map<string, Provider>): Raw
             }
           } else r.skip(t & 7);
         }
-        out.propertyDependencies[key] = urns;
+        setOwn(out.propertyDependencies, key, urns);
         break;
       }
       default:
