@@ -17,6 +17,7 @@ import { gatewayJwtAuth, gatewayTenantRateLimit } from "../../policypack/src/pol
 import { sqlPrimary } from "../fixtures/gcp";
 import { ResourceView, typeFromUrn } from "../../policypack/src/access/resource";
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
+import { memoByObject } from "../../policypack/src/memo";
 import { isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
 import { secretLookingName, secretShape } from "../../policypack/src/policies/workloads";
 import { loadParserOnce } from "../../policypack/src/sql/parser";
@@ -86,6 +87,19 @@ describe("caches give what a fresh computation gives", () => {
     const [a, b] = decodeAnalyzeStack(Buffer.from(req.serializeBinary()));
     assert.deepEqual(a?.props, props);
     assert.deepEqual(b?.props, props);
+  });
+
+  it("memoByObject: one answer per object, undefined answers kept too", () => {
+    let calls = 0;
+    const f = memoByObject((o: { n?: number }) => (calls++, o.n));
+    const [a, b] = [{ n: 1 }, {}];
+    assert.equal(f(a), 1);
+    assert.equal(f(b), undefined);
+    assert.equal(f(a), 1);
+    assert.equal(f(b), undefined);
+    assert.equal(calls, 2);
+    assert.equal(f({ n: 1 }), 1);
+    assert.equal(calls, 3, "another object with the same content is another key");
   });
 
   it("per-name and per-settings verdicts", () => {

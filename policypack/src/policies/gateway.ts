@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { asArray, asNumber, asString, isRecord, show, T, valueAt, type ResourceView, type StackView } from "../access";
 import { stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
+import { memoByObject } from "../memo";
 
 const PLUGINS_ANNOTATION = "konghq.com/plugins";
 
@@ -77,13 +78,12 @@ class KongIndex {
 
 export const kongClassesSchema = z.array(z.string().min(1)).min(1).default(["kong"]);
 
-/** Route sets per stack and Kong class list: both gateway gates read them (they must not be mutated). */
-const routeCache = new WeakMap<StackView, Map<string, readonly RouteSet[]>>();
+/** Per stack, the route sets per Kong class list: both gateway gates read them (they must not be mutated). */
+const routeCache = memoByObject((_stack: StackView) => new Map<string, readonly RouteSet[]>());
 
 /** The routes of every service Ingress and HTTPRoute, with the plugins that apply to each (built once per stack). */
 function routeSets(stack: StackView, kongClasses: readonly string[]): readonly RouteSet[] {
-  let perClasses = routeCache.get(stack);
-  if (!perClasses) routeCache.set(stack, (perClasses = new Map()));
+  const perClasses = routeCache(stack);
   const key = kongClasses.join("\n");
   let sets = perClasses.get(key);
   if (!sets) perClasses.set(key, (sets = buildRouteSets(stack, kongClasses)));

@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { isRecord, T, type ResourceView, type StackView } from "../access";
 import { stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
-import { memoByString } from "../memo";
+import { memoByObject, memoByString } from "../memo";
 import { migrationSet, type DataEntry, type MigrationFile, type MigrationSet, type SetProblemKind } from "../sql/migration-set";
 import { loadParserOnce, parseSql, type ParseError } from "../sql/parser";
 import { replay, type DestructiveOp, type Replay, type ReplayEvent, type TableState, type Where } from "../sql/replay";
@@ -42,16 +42,14 @@ export interface ServiceMigrations {
   replay(): Replay;
 }
 
-const perStack = new WeakMap<StackView, readonly ServiceMigrations[]>();
-
 export function isMigrationsConfigMap(r: ResourceView): boolean {
   return r.type === T.configMap && r.label(MIGRATIONS_COMPONENT_LABEL) === MIGRATIONS_COMPONENT;
 }
 
-/** The migration sets of the stack, one per service (several ConfigMaps of a service merge). */
-export function serviceMigrations(stack: StackView): readonly ServiceMigrations[] {
-  const cached = perStack.get(stack);
-  if (cached) return cached;
+/** The migration sets of the stack, one per service (several ConfigMaps of a service merge); built once per stack. */
+export const serviceMigrations: (stack: StackView) => readonly ServiceMigrations[] = memoByObject(buildServiceMigrations);
+
+function buildServiceMigrations(stack: StackView): readonly ServiceMigrations[] {
   const groups = new Map<string, { service: string | undefined; maps: ResourceView[] }>();
   for (const r of stack.ofType(T.configMap)) {
     if (!isMigrationsConfigMap(r)) continue;
@@ -83,7 +81,6 @@ export function serviceMigrations(stack: StackView): readonly ServiceMigrations[
       replay: () => (replayed ??= replay(set.migrations)),
     });
   }
-  perStack.set(stack, out);
   return out;
 }
 
@@ -375,19 +372,17 @@ const MONEY_BAD: Readonly<Record<string, string>> = {
   smallint: "smallint overflows almost at once in micro-units",
 };
 
-const moneyVerdicts = new WeakMap<z.infer<typeof moneySettings>, (column: string) => boolean>();
+/** Per settings object, a memoised verdict per column name (services repeat column names). */
+const moneyVerdicts = memoByObject((s: z.infer<typeof moneySettings>) =>
+  memoByString((c) => {
+    const words = c.toLowerCase().split(/[^a-z0-9]+/);
+    return words.some((w) => s.moneyWords.includes(w)) && !words.some((w) => s.notMoneyWords.includes(w));
+  }),
+);
 
-/** True when a column's name says it holds money (memoised per settings: services repeat column names). */
+/** True when a column's name says it holds money. */
 export function isMoneyName(column: string, s: z.infer<typeof moneySettings>): boolean {
-  let judge = moneyVerdicts.get(s);
-  if (!judge) {
-    judge = memoByString((c) => {
-      const words = c.toLowerCase().split(/[^a-z0-9]+/);
-      return words.some((w) => s.moneyWords.includes(w)) && !words.some((w) => s.notMoneyWords.includes(w));
-    });
-    moneyVerdicts.set(s, judge);
-  }
-  return judge(column);
+  return moneyVerdicts(s)(column);
 }
 
 export const migrationsMoneyBigint = stackRule({

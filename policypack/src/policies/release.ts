@@ -20,6 +20,7 @@ import {
   type StackView,
 } from "../access";
 import { stackRule, undecidedMessage, violation } from "../engine/rule";
+import { memoByObject } from "../memo";
 
 // ------------------------------------------------------------------------------------ durations
 
@@ -77,15 +78,13 @@ export interface ServiceEntry {
   readonly pipelines: readonly ResourceView[];
 }
 
-const serviceCache = new WeakMap<StackView, ReadonlyMap<string, ServiceEntry>>();
-
 /**
  * The services of the stack: every service name carried (own label or inherited from a parent)
  * by a serving workload or a Cloud Deploy pipeline. One pass over those types, cached per stack.
  */
-export function stackServices(stack: StackView): ReadonlyMap<string, ServiceEntry> {
-  const cached = serviceCache.get(stack);
-  if (cached) return cached;
+export const stackServices: (stack: StackView) => ReadonlyMap<string, ServiceEntry> = memoByObject(buildStackServices);
+
+function buildStackServices(stack: StackView): ReadonlyMap<string, ServiceEntry> {
   const building = new Map<string, { workloads: ResourceView[]; pipelines: ResourceView[] }>();
   for (const r of stack.ofType(...SERVICE_DECLARING_TYPES)) {
     const s = stack.serviceOf(r);
@@ -99,7 +98,6 @@ export function stackServices(stack: StackView): ReadonlyMap<string, ServiceEntr
     const e = building.get(name) as { workloads: ResourceView[]; pipelines: ResourceView[] };
     out.set(name, { name, anchor: anchorOf(stack, name, e.workloads, e.pipelines), ...e });
   }
-  serviceCache.set(stack, out);
   return out;
 }
 

@@ -30,7 +30,7 @@ import {
   type EnvVar,
 } from "../access/k8s";
 import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
-import { memoByString } from "../memo";
+import { memoByObject, memoByString } from "../memo";
 
 /** Reports an undecided finding for a value that is unknown until apply. */
 function undecided(report: Reporter, subject: ResourceView, what: string, service?: string): void {
@@ -186,19 +186,11 @@ const K8S_KINDS = ["requests", "limits"] as const;
 const CLOUD_RUN_KINDS = ["limits"] as const;
 
 type Maxima = { readonly max: Readonly<Record<"cpu" | "memory", number>>; readonly maxText: Readonly<Record<"cpu" | "memory", string>> };
-const maximaCache = new WeakMap<LimitSettings, Maxima>();
 /** The configured maxima, parsed and rendered once per settings object. */
-function limitsOf(s: LimitSettings): Maxima {
-  let m = maximaCache.get(s);
-  if (!m) {
-    m = {
-      max: { cpu: parseQuantity(s.maxCpuLimit) as number, memory: parseQuantity(s.maxMemoryLimit) as number },
-      maxText: { cpu: show(s.maxCpuLimit), memory: show(s.maxMemoryLimit) },
-    };
-    maximaCache.set(s, m);
-  }
-  return m;
-}
+const limitsOf: (s: LimitSettings) => Maxima = memoByObject((s) => ({
+  max: { cpu: parseQuantity(s.maxCpuLimit) as number, memory: parseQuantity(s.maxMemoryLimit) as number },
+  maxText: { cpu: show(s.maxCpuLimit), memory: show(s.maxMemoryLimit) },
+}));
 
 export const workloadResourceLimits = resourceRule({
   gate: "workload-resource-limits",
@@ -592,13 +584,8 @@ export const secretsSettings = z.strictObject({
 
 type SecretsSettings = z.infer<typeof secretsSettings>;
 
-const allowedSets = new WeakMap<SecretsSettings, ReadonlySet<string>>();
 /** The upper-cased allowNames, built once per settings object. */
-function allowedNames(s: SecretsSettings): ReadonlySet<string> {
-  let set = allowedSets.get(s);
-  if (!set) allowedSets.set(s, (set = new Set(s.allowNames.map((n) => n.toUpperCase()))));
-  return set;
-}
+const allowedNames: (s: SecretsSettings) => ReadonlySet<string> = memoByObject((s) => new Set(s.allowNames.map((n) => n.toUpperCase())));
 
 const MOUNT_FIX_K8S =
   'mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver "secrets-store.csi.k8s.io", a SecretProviderClass with provider gcp) and read the file';
