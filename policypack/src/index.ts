@@ -40,6 +40,8 @@ installFastAnalyzeStack({
   packLevel: "mandatory",
   today: env.today,
   facts: env.facts,
+  // READINESS_GUARD_WARMUP=0 turns the warm-up off (see fast/warmup.ts).
+  warmUp: process.env["READINESS_GUARD_WARMUP"] !== "0",
 });
 
 new PolicyPack("readiness-guard", {

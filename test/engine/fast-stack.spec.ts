@@ -10,7 +10,9 @@ import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
 import { installFastAnalyzeStack } from "../../policypack/src/engine/fast/analyze-stack";
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { encodeAnalyzeResponse, type WireDiagnostic } from "../../policypack/src/engine/fast/encode";
-import { stackRule } from "../../policypack/src/engine/rule";
+import { encodeAnalyzeStackRequest } from "../../policypack/src/engine/fast/request";
+import { warmUpStack } from "../../policypack/src/engine/fast/warmup";
+import { initRules, stackRule } from "../../policypack/src/engine/rule";
 import { RULES } from "../../policypack/src/policies";
 import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
 import { mutate, run, TODAY, UNKNOWN } from "../support/fixtures";
@@ -107,7 +109,7 @@ describe("one-pass AnalyzeStack", () => {
     assert.deepEqual(Object.getOwnPropertyDescriptor(r?.propertyDependencies, "__proto__")?.value, []);
   });
 
-  function harness(rules = RULES) {
+  function harness(rules = RULES, warmUp = false) {
     let impl: Record<string, unknown> = {};
     let svc: { analyzeStack: { requestDeserialize: (b: Buffer) => unknown; responseSerialize: (r: unknown) => Buffer; path?: string } } | undefined;
     class Server {
@@ -117,7 +119,8 @@ describe("one-pass AnalyzeStack", () => {
       }
     }
     const env = { today: () => TODAY, facts: { gcpRegion: "europe-west1" } };
-    installFastAnalyzeStack({
+    const fast = installFastAnalyzeStack({
+      warmUp,
       grpc: { Server, status: { INTERNAL: 13 } },
       rules,
       policies: rules.map((r) => toPulumiPolicy(r, env)),
@@ -134,7 +137,7 @@ describe("one-pass AnalyzeStack", () => {
         configured.push(call);
         cb(null, "ok");
       },
-      analyze: () => undefined,
+      analyze: (_call: unknown, cb: (e: unknown, r?: unknown) => void) => cb(null, "analyzed"),
     });
     const analyzeStack = (resources: readonly ResourceInput[]) =>
       new Promise<{ err: unknown; diags: analyzerPb.AnalyzeDiagnostic[] }>((resolve) => {
@@ -156,7 +159,8 @@ describe("one-pass AnalyzeStack", () => {
         };
         (impl["configure"] as (c: unknown, cb: () => void) => void)({ request }, resolve);
       });
-    return { analyzeStack, configure, configured, svc: () => svc };
+    const analyze = () => new Promise<unknown>((resolve) => (impl["analyze"] as (c: unknown, cb: (e: unknown, r?: unknown) => void) => void)({}, (_e, r) => resolve(r)));
+    return { analyzeStack, configure, analyze, configured, svc: () => svc, fast };
   }
 
   it("gives the engine's findings, once per finding, with the SDK's message layout", async () => {
@@ -235,6 +239,81 @@ describe("one-pass AnalyzeStack", () => {
     const broken = stackRule({ gate: "service-slos", settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
     const { err } = await harness([broken]).analyzeStack([]);
     assert.deepEqual(err, { code: 13, details: "readiness-guard AnalyzeStack failed: no parser" });
+  });
+
+  describe("warm-up (fast/warmup.ts)", () => {
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("encodes requests that decode as google-protobuf's encoding of the same stack does", () => {
+      const ring = keyRing();
+      const key = { ...cryptoKey("k", ring), parent: ring.urn, opts: { protect: true, parent: ring.urn } };
+      const odd: ResourceInput = {
+        type: "kubernetes:core/v1:ConfigMap",
+        urn: "urn:pulumi:prod::p::kubernetes:core/v1:ConfigMap::odd",
+        name: "odd",
+        props: { n: -1.5, big: 2 ** 40, t: true, f: false, nil: null, s: "région ✓ 😀", long: "x".repeat(20_000), list: [1, "a", [null, { deep: [] }], {}], secret: SECRET },
+        dependencies: [ring.urn, "urn:not-in-the-stack"],
+        propertyDependencies: { a: [ring.urn], b: [] },
+      };
+      for (const stack of [[], [ring, key, odd, sqlPrimary("db", key)], warmUpStack()]) {
+        const mine = encodeAnalyzeStackRequest(stack);
+        assert.deepEqual(decodeAnalyzeStack(mine), decodeAnalyzeStack(encode(stack)));
+      }
+      assert.ok(encodeAnalyzeStackRequest([odd]).length > 20_000, "the 20,000-character string needs a 3-byte length and a grown buffer");
+      assert.throws(() => encodeAnalyzeStackRequest([{ ...odd, props: { f: () => 1 } }]), /cannot encode a function/);
+    });
+
+    it("sends every stack gate through the warm-up stack without an internal error", async () => {
+      const stackRules = RULES.filter((r) => r.kind === "stack");
+      await initRules(stackRules); // as AnalyzeStack does: the SQL parser for the migration gates
+      const findings = run(stackRules, warmUpStack());
+      assert.deepEqual(findings.filter((f) => f.kind === "error" || f.kind === "undecided"), []);
+      // It reaches the workload, route, key-location and pipeline paths (and the SQL replay, which passes).
+      const decided = new Set(findings.map((f) => f.policy));
+      for (const gate of ["workload-autoscaling", "gateway-jwt-auth", "kms-key-hygiene", "canary-release"]) assert.ok(decided.has(gate), `${gate} reports on the warm-up stack`);
+    });
+
+    it("runs once, after the first Configure or Analyze is answered, and changes no response", async () => {
+      let checks = 0;
+      const counting = stackRule({ gate: "service-slos", settings: z.strictObject({}), check: () => void checks++ });
+      const h = harness([counting], true);
+      assert.equal(await h.analyze(), "analyzed", "the Analyze answer does not wait on the warm-up");
+      assert.equal(checks, 0, "not before the request is answered");
+      await tick();
+      await tick();
+      assert.equal(checks, 1);
+      await h.configure({});
+      await h.analyze();
+      await tick();
+      await tick();
+      assert.equal(checks, 1, "once per process");
+
+      const off = harness([counting]);
+      await off.configure({});
+      await off.analyze();
+      await tick();
+      await tick();
+      assert.equal(checks, 1, "READINESS_GUARD_WARMUP=0 (warmUp: false) turns it off");
+
+      const ring = keyRing();
+      const stack = [ring, cryptoKey("k", ring), sqlPrimary("registration-db"), mutate(sqlPrimary("x-db"), "encryptionKeyName", UNKNOWN)];
+      const warm = harness(RULES, true);
+      await warm.configure({});
+      await warm.fast.warmUp();
+      const cold = harness();
+      await cold.configure({});
+      const [a, b] = [await warm.analyzeStack(stack), await cold.analyzeStack(stack)];
+      assert.ok(a.diags.length > 0);
+      assert.deepEqual(a.diags.map((d) => d.toObject()), b.diags.map((d) => d.toObject()));
+    });
+
+    it("never rejects, whatever fails in it", async () => {
+      const broken = stackRule({ gate: "service-slos", settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
+      const h = harness([broken], true);
+      const p = h.fast.warmUp();
+      assert.equal(await p, undefined);
+      assert.equal(h.fast.warmUp(), p, "the same run");
+    });
   });
 });
 

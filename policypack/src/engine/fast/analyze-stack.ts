@@ -18,6 +18,8 @@ import type { Rule } from "../rule";
 import { prepare, reportable, runStack, type Finding, type Prepared } from "../run";
 import { decodeAnalyzeStack } from "./decode";
 import { encodeAnalyzeResponse, type WireDiagnostic } from "./encode";
+import { encodeAnalyzeStackRequest } from "./request";
+import { warmUpStack } from "./warmup";
 
 type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -52,10 +54,20 @@ export interface FastStackOptions {
   readonly packLevel: Level;
   readonly today: () => Date;
   readonly facts: StackFacts;
+  /**
+   * Warm up once, on the first Configure or Analyze: send the warm-up stack (fast/warmup.ts)
+   * through this AnalyzeStack, so that the real one, at the end of the preview, meets compiled code.
+   */
+  readonly warmUp?: boolean;
+}
+
+export interface FastStack {
+  /** Runs the warm-up now (once per process; later calls return the same promise). It never rejects. */
+  readonly warmUp: () => Promise<void>;
 }
 
 /** Installs the one-pass AnalyzeStack on the gRPC module the SDK serves with. Call before `new PolicyPack`. */
-export function installFastAnalyzeStack(o: FastStackOptions): void {
+export function installFastAnalyzeStack(o: FastStackOptions): FastStack {
   const proto = o.grpc.Server.prototype;
   const original = proto.addService;
   const stackRules = o.rules.filter((r) => r.kind === "stack");
@@ -107,6 +119,20 @@ export function installFastAnalyzeStack(o: FastStackOptions): void {
     return diags;
   };
 
+  let warming: Promise<void> | undefined;
+  const warmUp = (): Promise<void> =>
+    (warming ??= (async () => {
+      try {
+        encodeAnalyzeResponse(await analyzeStack(decodeAnalyzeStack(encodeAnalyzeStackRequest(warmUpStack()))));
+      } catch {
+        // A warm-up only saves time: whatever goes wrong here, the real request reports it.
+      }
+    })());
+  // After the current request is answered (setImmediate), so that it never waits on the warm-up.
+  const scheduleWarmUp = () => {
+    if (o.warmUp && warming === undefined) setImmediate(() => void warmUp());
+  };
+
   proto.addService = function (this: unknown, service: unknown, impl: Record<string, unknown>) {
     const def = service as ServiceDef;
     if (typeof impl["analyzeStack"] !== "function" || !def.analyzeStack) return original.call(this, service, impl);
@@ -115,13 +141,23 @@ export function installFastAnalyzeStack(o: FastStackOptions): void {
       analyzeStack: { ...def.analyzeStack, requestDeserialize: (b: Buffer) => decodeAnalyzeStack(b), responseSerialize: encodeAnalyzeResponse },
     };
     const configure = impl["configure"] as Handler;
+    const analyze = impl["analyze"] as Handler | undefined;
     const fastImpl = {
       ...impl,
       configure: ((call, cb) =>
         configure(call, (err, res) => {
           if (!err) config = configFromRequest(call.request as Parameters<typeof configFromRequest>[0]);
           cb(err, res);
+          scheduleWarmUp();
         })) as Handler,
+      ...(analyze
+        ? {
+            analyze: ((call, cb) => {
+              scheduleWarmUp();
+              return analyze(call, cb);
+            }) as Handler,
+          }
+        : {}),
       analyzeStack: ((call, cb) => {
         analyzeStack(call.request as ResourceInput[]).then(
           (res) => cb(null, res),
@@ -131,4 +167,5 @@ export function installFastAnalyzeStack(o: FastStackOptions): void {
     };
     return original.call(this, fastService, fastImpl);
   };
+  return { warmUp };
 }
