@@ -230,27 +230,42 @@ async function grpcPhase(
 }
 
 /**
- * What one `pulumi preview` does: launch the pack, configure it, send one AnalyzeStack. Each run is a
- * fresh process, so the request meets cold code and an ungrown heap (the runs above are warmed by
- * Analyze and by smaller stacks first).
+ * AnalyzeStack as the first of its process, in fresh pack processes (the runs above are warmed by
+ * Analyze and by smaller stacks first), two ways:
+ * - `preview`: what one `pulumi preview` does. Launch, Configure, one Analyze per resource (8 in
+ *   flight, as the engine's parallel steps), then the one AnalyzeStack, timed. The pack's warm-up
+ *   (policypack/src/engine/fast/warmup.ts) has run by then, as it has in a real preview.
+ * - `afterConfigure`: the request straight after Configure, with no resource phase before it (no
+ *   preview sends it so; the worst case: the warm-up competes with the request).
  */
-async function freshStackRuns(packDir: string, size: number, runs: number): Promise<{ size: number; runs: number[]; medianMs: number; maxMs: number }> {
-  const body = encodeAnalyzeStack(generateStack(size, SEED));
-  const out: number[] = [];
+async function freshStackRuns(
+  packDir: string,
+  size: number,
+  runs: number,
+): Promise<{ size: number; preview: number[]; previewAnalyzeMs: number[]; afterConfigure: number[]; maxMs: number; afterConfigureMaxMs: number }> {
+  const stack = generateStack(size, SEED);
+  const body = encodeAnalyzeStack(stack);
+  const analyzeBodies = stack.map(encodeAnalyze);
+  const preview: number[] = [];
+  const previewAnalyzeMs: number[] = [];
+  const afterConfigure: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const pack = await AnalyzerProcess.launch(packDir, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
-    const client = new RawAnalyzer(pack.port);
-    try {
-      await client.configure(productionConfig());
-      const t = nowMs();
-      await client.analyzeStack(body);
-      out.push(round(nowMs() - t));
-    } finally {
-      client.close();
-      await pack.close();
+    for (const withAnalyze of [true, false]) {
+      const pack = await AnalyzerProcess.launch(packDir, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+      const client = new RawAnalyzer(pack.port);
+      try {
+        await client.configure(productionConfig());
+        if (withAnalyze) previewAnalyzeMs.push((await analyzeRun(client, analyzeBodies, 8)).ms);
+        const t = nowMs();
+        await client.analyzeStack(body);
+        (withAnalyze ? preview : afterConfigure).push(round(nowMs() - t));
+      } finally {
+        client.close();
+        await pack.close();
+      }
     }
   }
-  return { size, runs: out, medianMs: round(median(out)), maxMs: Math.max(...out) };
+  return { size, preview, previewAnalyzeMs, afterConfigure, maxMs: Math.max(...preview), afterConfigureMaxMs: Math.max(...afterConfigure) };
 }
 
 /** Do two packs give the same diagnostics (same policy, level, message, URN), as multisets? */
@@ -330,7 +345,7 @@ async function main(): Promise<void> {
   // fewer repetitions for the large sizes, and 50,000 only on request.
   const largestSize = sizes[sizes.length - 1] as number;
   const fresh = await freshStackRuns(PACK_DIR, largestSize, QUICK ? 1 : 3);
-  log(`AnalyzeStack ${largestSize}, first request of a fresh pack process: ${fresh.runs.join(", ")} ms`);
+  log(`AnalyzeStack ${largestSize}, first of a fresh pack process: after a preview's Analyze calls ${fresh.preview.join(", ")} ms; straight after Configure ${fresh.afterConfigure.join(", ")} ms`);
   const baseSizes = sizes.filter((n) => n <= 10_000 || BASELINE_50K);
   log(`gRPC: the SDK baseline (bench/baseline, the SDK's own AnalyzeStack handler) at ${baseSizes.join(", ")}`);
   const baseRes = await grpcPhase(baselinePackDir(), { analyze: [], stack: baseSizes }, (n) => (QUICK ? 1 : n <= 1_000 ? 5 : n <= 10_000 ? 3 : 1));
@@ -408,9 +423,12 @@ async function main(): Promise<void> {
         target: TARGETS.analyzeStack50kMs,
         measured: st(50_000)?.medianMs ?? null,
         met: st(50_000) ? (st(50_000)?.medianMs as number) < TARGETS.analyzeStack50kMs : null,
-        // One preview = a fresh process and one request: judged on the slowest of the fresh runs.
-        freshProcessMs: fresh.size === 50_000 ? fresh.runs : null,
+        // One preview = a fresh process, its Analyze calls, one AnalyzeStack: judged on the slowest of the fresh runs.
+        freshProcessPreviewMs: fresh.size === 50_000 ? fresh.preview : null,
         metFreshProcess: fresh.size === 50_000 ? fresh.maxMs < TARGETS.analyzeStack50kMs : null,
+        // Reported, not judged: the request straight after Configure (no preview sends it so).
+        freshProcessAfterConfigureMs: fresh.size === 50_000 ? fresh.afterConfigure : null,
+        metFreshProcessAfterConfigure: fresh.size === 50_000 ? fresh.afterConfigureMaxMs < TARGETS.analyzeStack50kMs : null,
         sdkBaseline: bst(50_000)?.medianMs ?? null,
       },
       // Judged at every size, on both ratios: paired (each evaluation beside its own floor runs) and
@@ -441,11 +459,14 @@ async function main(): Promise<void> {
       ["measure", "1,000", "10,000", "50,000", "target"],
       ["AnalyzeStack over gRPC, the pack (one pass), wall (median)", fmt(st(1_000)?.medianMs, " ms"), fmt(st(10_000)?.medianMs, " ms"), fmt(st(50_000)?.medianMs, " ms"), "50k < 2,000 ms"],
       [
-        `… first request of a fresh pack process (one preview; ${fresh.runs.length} process${fresh.runs.length === 1 ? "" : "es"})`,
-        fresh.size === 1_000 ? fresh.runs.map((r) => fmt(r)).join(", ") + " ms" : "",
-        fresh.size === 10_000 ? fresh.runs.map((r) => fmt(r)).join(", ") + " ms" : "",
-        fresh.size === 50_000 ? fresh.runs.map((r) => fmt(r)).join(", ") + " ms" : "",
+        `… first of a fresh pack process, after the preview's Analyze calls (one preview; ${fresh.preview.length} process${fresh.preview.length === 1 ? "" : "es"})`,
+        ...[1_000, 10_000, 50_000].map((n) => (fresh.size === n ? fresh.preview.map((r) => fmt(r)).join(", ") + " ms" : "")),
         fresh.size === 50_000 ? "50k < 2,000 ms" : "",
+      ],
+      [
+        "… first of a fresh pack process, straight after Configure (no Analyze before it)",
+        ...[1_000, 10_000, 50_000].map((n) => (fresh.size === n ? fresh.afterConfigure.map((r) => fmt(r)).join(", ") + " ms" : "")),
+        "",
       ],
       ["AnalyzeStack, pack CPU", fmt(st(1_000)?.packCpuMs, " ms"), fmt(st(10_000)?.packCpuMs, " ms"), fmt(st(50_000)?.packCpuMs, " ms"), ""],
       ["AnalyzeStack, SDK baseline, wall", fmt(bst(1_000)?.medianMs, " ms"), fmt(bst(10_000)?.medianMs, " ms"), fmt(bst(50_000)?.medianMs, " ms"), BASELINE_50K || QUICK ? "" : "50k: --baseline-50k"],
