@@ -5,9 +5,9 @@
  *
  * Why: the first AnalyzeStack of a process otherwise runs on code V8 has not compiled yet and
  * sets up the SQL parser. Measured on 50,000 resources (bench/, 2 cores): the stack rules take
- * ~1.1 s on the first request of a process and ~0.7 s once this 30-resource stack has been
- * through them (~0.1 s). A preview always gives the pack that idle time: the engine sends
- * Configure and one Analyze per resource before the one AnalyzeStack.
+ * 1.0–1.2 s on the first request of a process and 0.66–0.79 s once a small stack (30 to 300
+ * resources) has been through them first. A preview always gives the pack that idle time: the
+ * engine sends Configure and one Analyze per resource before the one AnalyzeStack.
  *
  * Names here are the warm-up's own; nothing of it reaches a response.
  */
