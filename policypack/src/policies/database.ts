@@ -81,7 +81,6 @@ export const replicaSettings = z.strictObject({
   drRegion: regionSchema.default("europe-west4"),
 });
 
-/** The primary a replica points at: by property dependency, else by the primary's known name. */
 /** Primaries by instance name: the `name` prop, else (when absent) the Pulumi name; the first in stack order wins. */
 function primariesByName(primaries: readonly ResourceView[]): ReadonlyMap<string, ResourceView> {
   const out = new Map<string, ResourceView>();
@@ -92,6 +91,7 @@ function primariesByName(primaries: readonly ResourceView[]): ReadonlyMap<string
   return out;
 }
 
+/** The primary a replica points at: by property dependency, else by the primary's known name. */
 function primaryOf(stack: StackView, replica: ResourceView, byName: () => ReadonlyMap<string, ResourceView>): ResourceView | undefined {
   const dep = stack.dependsOnType(replica, "masterInstanceName", T.sqlInstance);
   if (dep) return dep;
