@@ -25,7 +25,8 @@ export interface WireDiagnostic {
   readonly severity: number;
 }
 
-function varintSize(n: number): number {
+/** The bytes a varint of `n` (< 2^32) takes. */
+export function varintSize(n: number): number {
   let size = 1;
   while (n >= 0x80) {
     n >>>= 7;
@@ -34,7 +35,8 @@ function varintSize(n: number): number {
   return size;
 }
 
-function writeVarint(buf: Buffer, pos: number, n: number): number {
+/** Writes `n` (< 2^32) as a varint at `pos`; returns the position after it. */
+export function writeVarint(buf: Buffer, pos: number, n: number): number {
   while (n >= 0x80) {
     buf[pos++] = (n & 0x7f) | 0x80;
     n >>>= 7;

@@ -6,6 +6,7 @@
  * decode.ts documents the messages. Struct map entries are written in the object's key order.
  */
 import type { ResourceInput } from "../../access/resource";
+import { varintSize, writeVarint } from "./encode";
 
 /** A growable byte writer. */
 class Writer {
@@ -19,13 +20,10 @@ class Writer {
     this.buf = next;
   }
 
+  /** A varint of `n` < 2^32 (lengths and booleans: all this encoder writes). */
   varint(n: number): void {
-    this.room(10);
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    this.buf[this.pos++] = n;
+    this.room(5);
+    this.pos = writeVarint(this.buf, this.pos, n);
   }
 
   byte(b: number): void {
@@ -56,8 +54,7 @@ class Writer {
     this.pos += 5;
     write();
     const len = this.pos - at - 5;
-    const sizeBytes = len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
-    this.buf.copy(this.buf, at + sizeBytes, at + 5, this.pos);
+    this.buf.copy(this.buf, at + varintSize(len), at + 5, this.pos);
     this.pos = at;
     this.varint(len);
     this.pos += len;
