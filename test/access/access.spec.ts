@@ -17,6 +17,7 @@ import {
   T,
   typeFromUrn,
   UNKNOWN_SENTINELS,
+  secretWrapper,
   unwrapSecrets,
   effectiveLocation,
   describeSource,
@@ -50,6 +51,7 @@ describe("access layer", () => {
     assert.deepEqual(lookup(o, "n.x"), { kind: "absent" });
     assert.deepEqual(lookup(o, "a.b.0.x"), { kind: "absent" });
     assert.deepEqual(lookup(o, "s"), { kind: "known", value: "hunter2", secret: true });
+    assert.deepEqual(secretWrapper("hunter2"), SECRET, "the wrapper the warm-up stack builds is the engine's");
     assert.deepEqual(lookup(o, "toString"), { kind: "absent" }, "no prototype keys");
     assert.deepEqual(lookup(o, ""), { kind: "known", value: o, secret: false });
     for (const p of ["a.b.0", "a.b.1.c", "a.b.1.c.d", "a.b.x", "n.x", "s", "toString", ""]) {

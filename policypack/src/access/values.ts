@@ -40,6 +40,11 @@ export function isSecretWrapper(v: unknown): v is { value?: unknown } {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_VALUE;
 }
 
+/** `value` wrapped as the engine sends a secret (what isSecretWrapper recognises). */
+export function secretWrapper(value: unknown): Readonly<Record<string, unknown>> {
+  return { [SIG_KEY]: SECRET_VALUE, value };
+}
+
 /** The result of reading one property path. */
 export type Lookup =
   | { readonly kind: "known"; readonly value: unknown; readonly secret: boolean }

@@ -13,11 +13,12 @@
  */
 import type { ResourceInput } from "../../access/resource";
 import { T } from "../../access/tokens";
+import { secretWrapper } from "../../access/values";
 
 const SVC = "warm-up";
 const PROJECT = "warm-up-project";
 const REGION = "europe-west1";
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "warm-up-secret-value" };
+const SECRET = secretWrapper("warm-up-secret-value");
 
 const urn = (type: string, name: string) => `urn:pulumi:warm-up::warm-up::${type}::${name}`;
 const PROVIDER = { type: "pulumi:providers:gcp", urn: urn("pulumi:providers:gcp", "default"), name: "default", props: { project: PROJECT, region: REGION } };
