@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AnalyzerProcess } from "../cli/analyzer-client";
-import { RULES } from "../policypack/src/policies";
+import { RULES } from "../policypack/src/gates";
 import { baselinePackDir, load, median, nowMs, PACK_DIR, procCpuMs, productionConfig, REPO, round, SEED, vmHwmMiB } from "./common";
 import { BUNDLE_SIZE, generateStack, typeMix } from "./generate";
 import { encodeAnalyze, encodeAnalyzeStack, RawAnalyzer, type Diag } from "./wire";

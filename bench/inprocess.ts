@@ -14,7 +14,7 @@ import { inputFromPolicyResource, toPulumiPolicy } from "../policypack/src/engin
 import { evaluate } from "../policypack/src/engine/evaluate";
 import { initRules, type Rule } from "../policypack/src/engine/rule";
 import { prepare, runStack } from "../policypack/src/engine/run";
-import { RULES } from "../policypack/src/policies";
+import { RULES } from "../policypack/src/gates";
 import { BENCH_FACTS, BENCH_TODAY, cpuMs, median, nowMs, productionConfig, round, SEED } from "./common";
 import { generateStack } from "./generate";
 import { encodeAnalyzeStack } from "./wire";

@@ -13,14 +13,12 @@ import { performance } from "node:perf_hooks";
 import { T } from "../policypack/src/access/tokens";
 import { evaluate } from "../policypack/src/engine/evaluate";
 import { initRules, type Rule } from "../policypack/src/engine/rule";
-import {
-  migrationsConcurrentIndex,
-  migrationsExpandContract,
-  migrationsMoneyBigint,
-  migrationsReversible,
-  migrationsTenantRls,
-  postgresRequiredExtensions,
-} from "../policypack/src/policies/migrations";
+import { migrationsConcurrentIndex } from "../policypack/src/gates/migrations-concurrent-index/gate";
+import { migrationsExpandContract } from "../policypack/src/gates/migrations-expand-contract/gate";
+import { migrationsMoneyBigint } from "../policypack/src/gates/migrations-money-bigint/gate";
+import { migrationsReversible } from "../policypack/src/gates/migrations-reversible/gate";
+import { migrationsTenantRls } from "../policypack/src/gates/migrations-tenant-rls/gate";
+import { postgresRequiredExtensions } from "../policypack/src/gates/postgres-required-extensions/gate";
 import { clearParseCache, loadParserOnce, parseSql } from "../policypack/src/sql/parser";
 import { clearReplayCache } from "../policypack/src/sql/replay";
 

@@ -13,7 +13,7 @@ import { ConfigError } from "../policypack/src/engine/config";
 import type { PackConfig } from "../policypack/src/engine/evaluate";
 import type { Rule } from "../policypack/src/engine/rule";
 import type { Finding } from "../policypack/src/engine/run";
-import { RULES } from "../policypack/src/policies";
+import { RULES } from "../policypack/src/gates";
 import { parseEventLog } from "./events";
 import { evaluateLocal, type Checked, type ResourceRef } from "./report/evaluation";
 import { render, type Format } from "./report/index";

@@ -19,7 +19,7 @@ import { StackView } from "../policypack/src/access/stack";
 import { isRecord } from "../policypack/src/access/values";
 import type { Rule } from "../policypack/src/engine/rule";
 import type { Finding } from "../policypack/src/engine/run";
-import { RULES } from "../policypack/src/policies";
+import { RULES } from "../policypack/src/gates";
 import { AnalyzerProcess, type AnalyzerInfoJson, type Diagnostic, type Level, type WireResource } from "./analyzer-client";
 import {
   configErrorToInput,

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { GATES, SEEDS, type Gate } from "../policypack/src/catalog";
 import { configSchemaOf } from "../policypack/src/engine/schema";
 import type { Rule } from "../policypack/src/engine/rule";
-import { RULES } from "../policypack/src/policies";
+import { RULES } from "../policypack/src/gates";
 
 const AREA_TITLES: Readonly<Record<Gate["area"], string>> = {
   "residency-encryption": "Residency and encryption",

@@ -12,7 +12,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
 import { installConfigureGuard } from "../../policypack/src/engine/configure-guard";
 import { stackFactsFromEnv } from "../../policypack/src/facts";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 
 // build/bench/baseline -> the repository's policypack/ (README.md for the pack metadata).
 const PACK_DIR = path.resolve(__dirname, "..", "..", "..", "policypack");

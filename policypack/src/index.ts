@@ -10,7 +10,7 @@ import { toPulumiPolicy } from "./engine/adapter";
 import { installConfigureGuard } from "./engine/configure-guard";
 import { installFastAnalyzeStack } from "./engine/fast/analyze-stack";
 import { stackFactsFromEnv } from "./facts";
-import { RULES } from "./policies";
+import { RULES } from "./gates";
 
 // The gRPC and protobuf modules the policy SDK serves with (same instances, from the SDK's location).
 const sdkRequire = createRequire(require.resolve("@pulumi/policy"));

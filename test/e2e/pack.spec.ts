@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnalyzerProcess, type WireResource } from "../../cli/analyzer-client";
 import { GATES } from "../../policypack/src/catalog";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
 import { mutate, UNKNOWN } from "../support/fixtures";
 import type { ResourceInput } from "../../policypack/src/access/resource";

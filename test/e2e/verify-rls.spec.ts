@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { startCluster, type PgCluster } from "../../cli/pg-cluster";
 import { formatResult, readMigrations, verifyService, type VerifyResult } from "../../cli/verify-rls";
 import { initRules } from "../../policypack/src/engine/rule";
-import { migrationsTenantRls } from "../../policypack/src/policies/migrations";
+import { migrationsTenantRls } from "../../policypack/src/gates/migrations-tenant-rls/gate";
 import { kindOf, nodeAs, relName } from "../../policypack/src/sql/ast";
 import { parseSql } from "../../policypack/src/sql/parser";
 import { migrationsMap, repoRoot } from "../fixtures/sql/configmaps";

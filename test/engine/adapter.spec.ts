@@ -4,10 +4,11 @@ import { unknownCheckingProxy } from "@pulumi/policy";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { z } from "zod";
 import { inputFromPolicyResource, rawProps, toPulumiPolicy, type AdapterEnv } from "../../policypack/src/engine/adapter";
-import { resourceRule } from "../../policypack/src/engine/rule";
-import { cmekRequired } from "../../policypack/src/policies/encryption";
-import { cloudsqlHardening } from "../../policypack/src/policies/database";
-import { dataResidency } from "../../policypack/src/policies/residency";
+import { resourceGate } from "../../policypack/src/engine/rule";
+import { gateMeta } from "../../policypack/src/catalog";
+import { cmekRequired } from "../../policypack/src/gates/cmek-required/gate";
+import { cloudsqlHardening } from "../../policypack/src/gates/cloudsql-hardening/gate";
+import { dataResidency } from "../../policypack/src/gates/data-residency/gate";
 import { cryptoKey, keyRing, sqlPrimary } from "../fixtures/gcp";
 import { mutate, TODAY, UNKNOWN } from "../support/fixtures";
 
@@ -104,7 +105,7 @@ describe("policy SDK adapter", () => {
   });
 
   it("turns a crashing rule into an advisory diagnostic instead of failing the preview", async () => {
-    const boom = resourceRule({ gate: "cloudsql-hardening", types: [sqlPrimary().type], settings: z.strictObject({}), check: () => { throw new TypeError("x is undefined"); } });
+    const boom = resourceGate({ meta: gateMeta("cloudsql-hardening"), types: [sqlPrimary().type], settings: z.strictObject({}), check: () => { throw new TypeError("x is undefined"); } });
     const p = toPulumiPolicy(boom, env) as ResourceValidationPolicy;
     const { report, got } = collect();
     await validator(p)(resourceArgs(sqlPrimary()), report);
@@ -114,8 +115,7 @@ describe("policy SDK adapter", () => {
 
   it("awaits a rule's async init before checking", async () => {
     let ready = false;
-    const rule = resourceRule({
-      gate: "cloudsql-hardening",
+    const rule = resourceGate({ meta: gateMeta("cloudsql-hardening"),
       types: [sqlPrimary().type],
       settings: z.strictObject({}),
       init: async () => {

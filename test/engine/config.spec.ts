@@ -5,11 +5,12 @@ import { ConfigError, formatPath, suggest } from "../../policypack/src/engine/co
 import { packConfigProblems, prepareAll } from "../../policypack/src/engine/evaluate";
 import { prepare, runResource } from "../../policypack/src/engine/run";
 import { configSchemaOf } from "../../policypack/src/engine/schema";
-import { resourceRule } from "../../policypack/src/engine/rule";
+import { resourceGate } from "../../policypack/src/engine/rule";
+import { gateMeta } from "../../policypack/src/catalog";
 import { view } from "../../policypack/src/engine/evaluate";
-import { RULES } from "../../policypack/src/policies";
-import { cloudsqlHardening } from "../../policypack/src/policies/database";
-import { dataResidency } from "../../policypack/src/policies/residency";
+import { RULES } from "../../policypack/src/gates";
+import { cloudsqlHardening } from "../../policypack/src/gates/cloudsql-hardening/gate";
+import { dataResidency } from "../../policypack/src/gates/data-residency/gate";
 import { sqlPrimary } from "../fixtures/gcp";
 import { expectOne, mutate, run, TODAY } from "../support/fixtures";
 import { z } from "zod";
@@ -69,8 +70,7 @@ describe("pack config", () => {
   });
 
   it("a rule that throws yields an advisory error finding, not a crash", () => {
-    const boom = resourceRule({
-      gate: "cloudsql-hardening",
+    const boom = resourceGate({ meta: gateMeta("cloudsql-hardening"),
       types: ["t"],
       settings: z.strictObject({}),
       check() {

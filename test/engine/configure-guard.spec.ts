@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { configFromRequest, configureProblems, installConfigureGuard, rejectionMessage } from "../../policypack/src/engine/configure-guard";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 
 function request(entries: [string, number, Record<string, unknown> | undefined][]) {
   return {

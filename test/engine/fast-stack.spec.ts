@@ -12,8 +12,9 @@ import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { encodeAnalyzeResponse, type WireDiagnostic } from "../../policypack/src/engine/fast/encode";
 import { encodeAnalyzeStackRequest } from "../../policypack/src/engine/fast/request";
 import { warmUpStack } from "../../policypack/src/engine/fast/warmup";
-import { initRules, stackRule } from "../../policypack/src/engine/rule";
-import { RULES } from "../../policypack/src/policies";
+import { initRules, stackGate } from "../../policypack/src/engine/rule";
+import { gateMeta } from "../../policypack/src/catalog";
+import { RULES } from "../../policypack/src/gates";
 import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
 import { mutate, run, TODAY, UNKNOWN } from "../support/fixtures";
 import { z } from "zod";
@@ -236,7 +237,7 @@ describe("one-pass AnalyzeStack", () => {
   });
 
   it("answers INTERNAL instead of crashing when a rule's set-up fails", async () => {
-    const broken = stackRule({ gate: "service-slos", settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
+    const broken = stackGate({ meta: gateMeta("service-slos"), settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
     const { err } = await harness([broken]).analyzeStack([]);
     assert.deepEqual(err, { code: 13, details: "readiness-guard AnalyzeStack failed: no parser" });
   });
@@ -275,7 +276,7 @@ describe("one-pass AnalyzeStack", () => {
 
     it("runs once, after the first Configure or Analyze is answered, and changes no response", async () => {
       let checks = 0;
-      const counting = stackRule({ gate: "service-slos", settings: z.strictObject({}), check: () => void checks++ });
+      const counting = stackGate({ meta: gateMeta("service-slos"), settings: z.strictObject({}), check: () => void checks++ });
       const h = harness([counting], true);
       assert.equal(await h.analyze(), "analyzed", "the Analyze answer does not wait on the warm-up");
       assert.equal(checks, 0, "not before the request is answered");
@@ -308,7 +309,7 @@ describe("one-pass AnalyzeStack", () => {
     });
 
     it("never rejects, whatever fails in it", async () => {
-      const broken = stackRule({ gate: "service-slos", settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
+      const broken = stackGate({ meta: gateMeta("service-slos"), settings: z.strictObject({}), init: () => Promise.reject(new Error("no parser")), check: () => undefined });
       const h = harness([broken], true);
       const p = h.fast.warmUp();
       assert.equal(await p, undefined);

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { MAX_WAIVER_DAYS, parseWaivers, waiverMatches } from "../../policypack/src/engine/waivers";
-import { cloudsqlCrossRegionReplica, cloudsqlHardening } from "../../policypack/src/policies/database";
+import { cloudsqlCrossRegionReplica } from "../../policypack/src/gates/cloudsql-cross-region-replica/gate";
+import { cloudsqlHardening } from "../../policypack/src/gates/cloudsql-hardening/gate";
 import { sqlPrimary } from "../fixtures/gcp";
 import { expectClean, expectOne, mutate, run, TODAY } from "../support/fixtures";
 

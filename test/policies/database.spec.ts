@@ -1,65 +1,12 @@
 import * as assert from "node:assert/strict";
-import {
-  cloudsqlBackupsPitr,
-  cloudsqlCrossRegionReplica,
-  cloudsqlHardening,
-  tierSize,
-} from "../../policypack/src/policies/database";
+import { tierSize } from "../../policypack/src/policies/database";
+import { cloudsqlCrossRegionReplica } from "../../policypack/src/gates/cloudsql-cross-region-replica/gate";
+import { cloudsqlHardening } from "../../policypack/src/gates/cloudsql-hardening/gate";
 import { sqlPrimary, sqlReplica } from "../fixtures/gcp";
 import { expectClean, expectOne, mutate, run, UNKNOWN } from "../support/fixtures";
 
-const B = "cloudsql-backups-pitr";
 const R = "cloudsql-cross-region-replica";
 const H = "cloudsql-hardening";
-const BC = "settings.backupConfiguration";
-
-describe("cloudsql-backups-pitr", () => {
-  it("passes the baseline, and a replica (which holds no backups)", () => {
-    const db = sqlPrimary();
-    expectClean(run(cloudsqlBackupsPitr, [db, sqlReplica(db)]));
-  });
-
-  it("uses the provider defaults (7 retained backups, 7 days of logs) when unset", () => {
-    let db = mutate(sqlPrimary(), `${BC}.backupRetentionSettings`, undefined);
-    db = mutate(db, `${BC}.transactionLogRetentionDays`, undefined);
-    expectClean(run(cloudsqlBackupsPitr, [db]));
-  });
-
-  it("fails when backups are off", () => {
-    expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.enabled`, false)]), { policy: B, name: "registration-db" }, "backups are not enabled", "enabled false");
-  });
-
-  it("fails without a start time", () => {
-    expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.startTime`, "25:00")]), { policy: B, name: "registration-db" }, "daily backup start time", '"25:00"');
-  });
-
-  it("fails with PITR off (Postgres) and binary logs off (MySQL)", () => {
-    expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.pointInTimeRecoveryEnabled`, false)]), { policy: B }, "point-in-time recovery is off", "pointInTimeRecoveryEnabled false");
-    const mysql = mutate(sqlPrimary(), "databaseVersion", "MYSQL_8_0");
-    expectOne(run(cloudsqlBackupsPitr, [mysql]), { policy: B }, "binaryLogEnabled");
-  });
-
-  it("fails with fewer than 7 days of transaction logs", () => {
-    expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.transactionLogRetentionDays`, 3)]), { policy: B }, "for 3 days", "transactionLogRetentionDays: 7");
-  });
-
-  it("fails with fewer than 7 retained backups", () => {
-    expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.backupRetentionSettings.retainedBackups`, 3)]), { policy: B }, "retains 3 backups");
-  });
-
-  it("reports unknown backup settings as undecided", () => {
-    expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), BC, UNKNOWN)]), { policy: B, kind: "undecided" });
-    const f = run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.transactionLogRetentionDays`, UNKNOWN)]);
-    expectOne(f, { policy: B, kind: "undecided" }, "transactionLogRetentionDays");
-    for (const p of ["startTime", "pointInTimeRecoveryEnabled", "backupRetentionSettings.retainedBackups"]) {
-      expectOne(run(cloudsqlBackupsPitr, [mutate(sqlPrimary(), `${BC}.${p}`, UNKNOWN)]), { policy: B, kind: "undecided" }, p);
-    }
-  });
-
-  it("honours a stricter config", () => {
-    expectOne(run(cloudsqlBackupsPitr, [sqlPrimary()], { [B]: { minRetainedBackups: 30 } }), { policy: B }, "fewer than 30");
-  });
-});
 
 describe("cloudsql-cross-region-replica", () => {
   it("passes a primary with a replica in europe-west4 (linked by dependency)", () => {

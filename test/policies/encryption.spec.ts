@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { T } from "../../policypack/src/access/tokens";
-import { cmekRequired, durationSeconds, keyLocationFromName, kmsKeyHygiene } from "../../policypack/src/policies/encryption";
+import { durationSeconds, keyLocationFromName } from "../../policypack/src/policies/encryption";
+import { cmekRequired } from "../../policypack/src/gates/cmek-required/gate";
+import { kmsKeyHygiene } from "../../policypack/src/gates/kms-key-hygiene/gate";
 import { bucket, cryptoKey, KEY_NAME, keyRing, secret, sqlPrimary, sqlReplica, topic } from "../fixtures/gcp";
 import { expectClean, expectOne, mutate, res, run, UNKNOWN } from "../support/fixtures";
 

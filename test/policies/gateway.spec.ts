@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import type { ResourceInput } from "../../policypack/src/access/resource";
 import { T } from "../../policypack/src/access/tokens";
-import { gatewayJwtAuth, gatewayTenantRateLimit } from "../../policypack/src/policies/gateway";
+import { gatewayJwtAuth } from "../../policypack/src/gates/gateway-jwt-auth/gate";
+import { gatewayTenantRateLimit } from "../../policypack/src/gates/gateway-tenant-rate-limit/gate";
 import { childOf, gateway, helmChart, ingress, jwtPlugin, k8sService, kongPlugin, PART_OF, ratePlugin, TENANT, tenantPlugin } from "../fixtures/k8s";
 import { expectClean, expectOne, mutate, res, run, UNKNOWN } from "../support/fixtures";
 

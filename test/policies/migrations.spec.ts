@@ -11,18 +11,14 @@ import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
 import { T } from "../../policypack/src/access/tokens";
 import { initRules, type Rule } from "../../policypack/src/engine/rule";
 import type { Finding } from "../../policypack/src/engine/run";
-import {
-  declaredExtensions,
-  isMoneyName,
-  migrationsConcurrentIndex,
-  migrationsExpandContract,
-  migrationsMoneyBigint,
-  migrationsReversible,
-  migrationsTenantRls,
-  moneySettings,
-  postgresRequiredExtensions,
-} from "../../policypack/src/policies/migrations";
-import { RULES } from "../../policypack/src/policies";
+import { declaredExtensions, isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
+import { migrationsConcurrentIndex } from "../../policypack/src/gates/migrations-concurrent-index/gate";
+import { migrationsExpandContract } from "../../policypack/src/gates/migrations-expand-contract/gate";
+import { migrationsMoneyBigint } from "../../policypack/src/gates/migrations-money-bigint/gate";
+import { migrationsReversible } from "../../policypack/src/gates/migrations-reversible/gate";
+import { migrationsTenantRls } from "../../policypack/src/gates/migrations-tenant-rls/gate";
+import { postgresRequiredExtensions } from "../../policypack/src/gates/postgres-required-extensions/gate";
+import { RULES } from "../../policypack/src/gates";
 import { expectClean, expectOne, res, run, TODAY, UNKNOWN } from "../support/fixtures";
 import { fixture, migrationsMap, shipped } from "../fixtures/sql/configmaps";
 
@@ -510,7 +506,7 @@ describe("migration gates: messages", () => {
 
 describe("migration gates: in the pack", () => {
   it("loading the pack's rules does not load the parser (its WebAssembly loads in the rules' init)", () => {
-    const index = path.join(__dirname, "..", "..", "policypack", "src", "policies", "index.js");
+    const index = path.join(__dirname, "..", "..", "policypack", "src", "gates", "index.js");
     const probe = `require(${JSON.stringify(index)}); console.log(Object.keys(require.cache).filter((k) => k.includes("libpg-query")).length)`;
     const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);

@@ -1,16 +1,15 @@
 import * as assert from "node:assert/strict";
 import type { ResourceInput } from "../../policypack/src/access/resource";
 import { T } from "../../policypack/src/access/tokens";
-import {
-  alertRunbooks,
-  logArchiveSink,
-  outboxLagAlert,
-  regulatedDataRetention,
-  serviceDashboards,
-  serviceSlos,
-  uptimeChecks,
-} from "../../policypack/src/policies/observability";
-import { canaryRelease, migrationJobBeforeDeploy } from "../../policypack/src/policies/release";
+import { alertRunbooks } from "../../policypack/src/gates/alert-runbooks/gate";
+import { logArchiveSink } from "../../policypack/src/gates/log-archive-sink/gate";
+import { outboxLagAlert } from "../../policypack/src/gates/outbox-lag-alert/gate";
+import { regulatedDataRetention } from "../../policypack/src/gates/regulated-data-retention/gate";
+import { serviceDashboards } from "../../policypack/src/gates/service-dashboards/gate";
+import { serviceSlos } from "../../policypack/src/gates/service-slos/gate";
+import { uptimeChecks } from "../../policypack/src/gates/uptime-checks/gate";
+import { canaryRelease } from "../../policypack/src/gates/canary-release/gate";
+import { migrationJobBeforeDeploy } from "../../policypack/src/gates/migration-job-before-deploy/gate";
 import {
   alertPolicy,
   dashboard,

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { T } from "../../policypack/src/access/tokens";
-import { dataResidency } from "../../policypack/src/policies/residency";
+import { dataResidency } from "../../policypack/src/gates/data-residency/gate";
 import { bucket, keyRing, provider, secret, sqlPrimary, sqlReplica, topic } from "../fixtures/gcp";
 import { expectClean, expectOne, mutate, res, run, UNKNOWN } from "../support/fixtures";
 

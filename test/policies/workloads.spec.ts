@@ -3,21 +3,15 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ResourceInput } from "../../policypack/src/access/resource";
 import { T } from "../../policypack/src/access/tokens";
-import {
-  imageProblems,
-  iniPoolMode,
-  ormSyncProblem,
-  pgbouncerTransactionPooling,
-  secretLookingName,
-  secretShape,
-  workloadAutoscaling,
-  workloadHealthProbes,
-  workloadImageProvenance,
-  workloadNoOrmSynchronize,
-  workloadResourceLimits,
-  workloadSecretsNotInEnv,
-  workloadTelemetry,
-} from "../../policypack/src/policies/workloads";
+import { imageProblems, iniPoolMode, ormSyncProblem, secretLookingName, secretShape } from "../../policypack/src/policies/workloads";
+import { pgbouncerTransactionPooling } from "../../policypack/src/gates/pgbouncer-transaction-pooling/gate";
+import { workloadAutoscaling } from "../../policypack/src/gates/workload-autoscaling/gate";
+import { workloadHealthProbes } from "../../policypack/src/gates/workload-health-probes/gate";
+import { workloadImageProvenance } from "../../policypack/src/gates/workload-image-provenance/gate";
+import { workloadNoOrmSynchronize } from "../../policypack/src/gates/workload-no-orm-synchronize/gate";
+import { workloadResourceLimits } from "../../policypack/src/gates/workload-resource-limits/gate";
+import { workloadSecretsNotInEnv } from "../../policypack/src/gates/workload-secrets-not-in-env/gate";
+import { workloadTelemetry } from "../../policypack/src/gates/workload-telemetry/gate";
 import {
   childOf,
   cloudRunJob,

@@ -21,9 +21,9 @@ import { StackView } from "../../policypack/src/access/stack";
 import { T } from "../../policypack/src/access/tokens";
 import { asArray, show, valueAt } from "../../policypack/src/access/values";
 import { evaluate } from "../../policypack/src/engine/evaluate";
-import { initRules, resourceRule, type ResourceRule, type Rule } from "../../policypack/src/engine/rule";
+import { initRules, resourceGate, type ResourceRule, type Rule } from "../../policypack/src/engine/rule";
 import { prepare, runResource, runStack, type Finding, type Prepared } from "../../policypack/src/engine/run";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { FACTS, TODAY } from "../support/fixtures";
 import { z } from "zod";
 import { buildResource, buildStack, marker, MARKER_PREFIX, resourceCase, secretWrap, stackCase } from "./arbitraries";
@@ -83,8 +83,8 @@ const params = (runs: number): fc.Parameters<unknown> => ({ numRuns: runs, seed:
  * (visibly: mocha lists them as pending).
  */
 function engineRedactsWrappedSecrets(): boolean {
-  const probe = resourceRule({
-    gate: RULES[0]?.gate ?? "data-residency",
+  const probe = resourceGate({
+    meta: (RULES[0] as Rule).meta,
     types: ["probe:index:Probe"],
     settings: z.strictObject({}),
     check(r, _s, report) {
@@ -165,8 +165,8 @@ describe("property machinery: the generators reach what rules read", () => {
   const props = (v: unknown, k: string): Record<string, unknown> => (v as Record<string, Record<string, unknown>>)[k] as Record<string, unknown>;
 
   it("catches a rule that assumes shapes (it throws on odd input)", () => {
-    const sloppy = resourceRule({
-      gate: RULES[0]?.gate ?? "data-residency",
+    const sloppy = resourceGate({
+      meta: (RULES[0] as Rule).meta,
       types: [T.deployment],
       settings: z.strictObject({}),
       check(r, _s, report) {
@@ -183,8 +183,8 @@ describe("property machinery: the generators reach what rules read", () => {
   });
 
   it("catches a rule that echoes an env var's value", () => {
-    const echo = resourceRule({
-      gate: RULES[0]?.gate ?? "data-residency",
+    const echo = resourceGate({
+      meta: (RULES[0] as Rule).meta,
       types: [T.deployment],
       settings: z.strictObject({}),
       check(r, _s, report) {

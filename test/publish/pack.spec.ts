@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { AnalyzerProcess } from "../../cli/analyzer-client";
 import { GATES } from "../../policypack/src/catalog";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const PACK = path.join(ROOT, "policypack");

@@ -9,7 +9,7 @@ import { prepareAll } from "../../policypack/src/engine/evaluate";
 import type { Rule } from "../../policypack/src/engine/rule";
 import { prepare, type Finding } from "../../policypack/src/engine/run";
 import { MAX_WAIVER_DAYS } from "../../policypack/src/engine/waivers";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { TODAY } from "../support/fixtures";
 
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluate } from "../../policypack/src/engine/evaluate";
 import { initRules } from "../../policypack/src/engine/rule";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { generateStack } from "../../bench/generate";
 import { FACTS, TODAY } from "../support/fixtures";
 

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { StackView } from "../../policypack/src/access/stack";
 import { T } from "../../policypack/src/access/tokens";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { DATA_TYPES } from "../../policypack/src/policies/residency";
 import type { CapturedRun } from "../../cli/mock-run";
 import { PART_OF, SERVICE } from "../../stacks/labels";

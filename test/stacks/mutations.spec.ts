@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Key } from "@pulumi/gcp/serviceaccount/key";
 import { GATES } from "../../policypack/src/catalog";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { loadStackConfig } from "../../cli/mock-run";
 import { blocking, dump, evaluateStack, ROOT, runStack, withConfig, type StackName } from "./support";
 

@@ -8,7 +8,7 @@ import type { ResourceInput } from "../../policypack/src/access/resource";
 import { evaluate } from "../../policypack/src/engine/evaluate";
 import { initRules } from "../../policypack/src/engine/rule";
 import type { Finding } from "../../policypack/src/engine/run";
-import { RULES } from "../../policypack/src/policies";
+import { RULES } from "../../policypack/src/gates";
 import { loadStackConfig, runProgram, type CapturedResource, type CapturedRun } from "../../cli/mock-run";
 import { topology } from "../../stacks/topology";
 

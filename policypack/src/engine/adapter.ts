@@ -19,7 +19,7 @@ import type {
 import type { ResourceInput, StackFacts } from "../access/resource";
 import { ResourceView } from "../access/resource";
 import { StackView } from "../access/stack";
-import { gateDocsUrl, SEEDS } from "../catalog";
+import { gateDocsUrl, SEEDS } from "./meta";
 import { configSchemaOf } from "./schema";
 import type { Rule } from "./rule";
 import { prepare, reportable, runResource, runStack, type Finding, type Prepared } from "./run";

@@ -4,7 +4,6 @@
  */
 import { ResourceView, type ResourceInput, type StackFacts } from "../access/resource";
 import { StackView } from "../access/stack";
-import { GATES } from "../catalog";
 import { ConfigError, levelSchema, suggest, type ConfigProblem } from "./config";
 import type { Rule } from "./rule";
 import { prepare, runResourceInto, runStack, type Finding, type Prepared } from "./run";
@@ -133,4 +132,3 @@ export function view(input: ResourceInput, facts: StackFacts = {}): ResourceView
   return new ResourceView(input, facts);
 }
 
-export const GATE_NAMES: readonly string[] = GATES.map((g) => g.name);

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { ResourceView } from "../access/resource";
 import type { StackView } from "../access/stack";
-import type { GateName } from "../catalog";
+import type { GateMeta } from "./meta";
 
 /** What a check reports. The engine adds policy name, level, severity and waivers. */
 export interface Report {
@@ -25,7 +25,10 @@ export interface Report {
 export type Reporter = (r: Report) => void;
 
 interface RuleBase<S> {
-  readonly gate: GateName;
+  /** The gate's name (its `meta.name`). */
+  readonly gate: string;
+  /** The gate's catalog record (title, severity, default level, sources, remediation). */
+  readonly meta: GateMeta;
   /** Settings schema: a zod object whose every field has a default (the production value). */
   readonly settings: z.ZodType<S>;
   /**
@@ -49,13 +52,30 @@ export interface StackRule<S = unknown> extends RuleBase<S> {
 
 export type Rule<S = unknown> = ResourceRule<S> | StackRule<S>;
 
-/** Identity helpers that keep the settings type inferred from the schema. */
-export function resourceRule<S>(r: Omit<ResourceRule<S>, "kind">): ResourceRule<S> {
+/** A gate's rule: its record, settings and check, declared together in `gates/<name>/gate.ts`. */
+export function resourceGate<S>(r: Omit<ResourceRule<S>, "kind" | "gate">): ResourceRule<S> {
+  return { kind: "resource", gate: r.meta.name, ...r };
+}
+
+export function stackGate<S>(r: Omit<StackRule<S>, "kind" | "gate">): StackRule<S> {
+  return { kind: "stack", gate: r.meta.name, ...r };
+}
+
+type Unattached<R> = R extends Rule<infer _S> ? Omit<R, "meta"> : never;
+
+/** Identity helpers that keep the settings type inferred from the schema (rules not yet given their record). */
+export function resourceRule<S>(r: Omit<ResourceRule<S>, "kind" | "meta">): Unattached<ResourceRule<S>> {
   return { kind: "resource", ...r };
 }
 
-export function stackRule<S>(r: Omit<StackRule<S>, "kind">): StackRule<S> {
+export function stackRule<S>(r: Omit<StackRule<S>, "kind" | "meta">): Unattached<StackRule<S>> {
   return { kind: "stack", ...r };
+}
+
+/** Gives a rule its catalog record; the names must agree. */
+export function withMeta<R extends Rule<S>, S>(meta: GateMeta, rule: Omit<R, "meta">): R {
+  if (rule.gate !== meta.name) throw new Error(`rule ${rule.gate} given the record of ${meta.name}`);
+  return { ...rule, meta } as R;
 }
 
 /**

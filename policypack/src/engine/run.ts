@@ -5,7 +5,7 @@
 import type { ResourceView } from "../access/resource";
 import { redact } from "../access/values";
 import type { StackView } from "../access/stack";
-import { gateByName, type Gate, type Level, type Severity } from "../catalog";
+import type { GateMeta as Gate, Level, Severity } from "./meta";
 import { levelSchema, splitEntry, zodProblems, type ConfigProblem } from "./config";
 import type { Report, Rule } from "./rule";
 import { findWaiver, parseWaivers, type ParsedWaiver } from "./waivers";
@@ -74,8 +74,7 @@ export function settingsProblems<S>(rule: Rule<S>, rawEntry: unknown): { problem
 
 /** Parses a policy's config entry (from --policy-pack-config) against its rule. */
 export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepared<S> {
-  const gate = gateByName(rule.gate);
-  if (!gate) throw new Error(`rule '${rule.gate}' is not in the gate catalog`);
+  const gate = rule.meta;
   const { problems, settings, level, waivers } = settingsProblems(rule, rawEntry);
   const w = parseWaivers(rule.gate, waivers, today);
   problems.push(...w.problems);

@@ -2,78 +2,9 @@
 import { z } from "zod";
 import { asArray, asString, show, T, valueAt, type ResourceView, type StackView } from "../access";
 import { regionSchema } from "../engine/config";
-import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
-
-/** Cloud SQL applies these when the field is not set (documented provider defaults). */
-const GCP_DEFAULT_RETAINED_BACKUPS = 7;
-const GCP_DEFAULT_TXLOG_DAYS = 7;
-
-function isReplica(r: ResourceView): boolean {
-  return r.get("masterInstanceName").kind !== "absent";
-}
-
-function isPostgres(r: ResourceView): boolean {
-  const v = r.str("databaseVersion");
-  return v === undefined || v.toUpperCase().startsWith("POSTGRES");
-}
-
-/** Reports "undecided" for an unknown field and returns true; else false. */
-function undecided(r: ResourceView, path: string, report: Reporter): boolean {
-  if (!r.unknown(path)) return false;
-  report({ message: undecidedMessage(r.display(), `'${path}'`), undecided: true });
-  return true;
-}
-
-// ------------------------------------------------------------------------ cloudsql-backups-pitr
-
-export const backupSettings = z.strictObject({
-  minPitrDays: z.number().int().min(1).max(35).default(7),
-  minRetainedBackups: z.number().int().min(1).max(365).default(7),
-});
-
-const BC = "settings.backupConfiguration";
-
-export const cloudsqlBackupsPitr = resourceRule({
-  gate: "cloudsql-backups-pitr",
-  types: [T.sqlInstance],
-  settings: backupSettings,
-  check(r, s, report) {
-    if (isReplica(r)) return; // replicas cannot hold backups; the primary's gate covers them
-    const fail = (problem: string, found: string, fix: string) => report({ message: violation(r.display(), problem, found, fix) });
-    if (undecided(r, `${BC}.enabled`, report)) return;
-    if (r.bool(`${BC}.enabled`) !== true) {
-      fail("automated backups are not enabled", `${BC}.enabled ${show(r.value(`${BC}.enabled`))}`, `set ${BC}.enabled: true with a daily startTime such as "03:00"`);
-      return;
-    }
-    if (!undecided(r, `${BC}.startTime`, report)) {
-      const start = r.str(`${BC}.startTime`);
-      if (!start || !/^([01]\d|2[0-3]):[0-5]\d$/.test(start)) {
-        fail("has no daily backup start time", `${BC}.startTime ${show(start)}`, `set ${BC}.startTime to an HH:MM time, e.g. "03:00"`);
-      }
-    }
-    const pitrField = isPostgres(r) ? "pointInTimeRecoveryEnabled" : "binaryLogEnabled";
-    if (!undecided(r, `${BC}.${pitrField}`, report) && r.bool(`${BC}.${pitrField}`) !== true) {
-      fail("point-in-time recovery is off", `${BC}.${pitrField} ${show(r.value(`${BC}.${pitrField}`))}`, `set ${BC}.${pitrField}: true`);
-    }
-    if (!undecided(r, `${BC}.transactionLogRetentionDays`, report)) {
-      const days = r.num(`${BC}.transactionLogRetentionDays`) ?? GCP_DEFAULT_TXLOG_DAYS;
-      if (days < s.minPitrDays) {
-        fail(
-          `keeps transaction logs for ${days} days, fewer than the ${s.minPitrDays} days point-in-time recovery needs`,
-          `${BC}.transactionLogRetentionDays ${days}`,
-          `set ${BC}.transactionLogRetentionDays: ${s.minPitrDays}`,
-        );
-      }
-    }
-    const retainedPath = `${BC}.backupRetentionSettings.retainedBackups`;
-    if (!undecided(r, retainedPath, report)) {
-      const n = r.num(retainedPath) ?? GCP_DEFAULT_RETAINED_BACKUPS;
-      if (n < s.minRetainedBackups) {
-        fail(`retains ${n} backups, fewer than ${s.minRetainedBackups}`, `${retainedPath} ${n}`, `set ${retainedPath}: ${s.minRetainedBackups}`);
-      }
-    }
-  },
-});
+import { resourceRule, stackRule, undecidedMessage, violation } from "../engine/rule";
+import { isPostgres, isReplica } from "../lib/cloudsql";
+import { undecidedField } from "../lib/undecided";
 
 // ---------------------------------------------------------------- cloudsql-cross-region-replica
 
@@ -204,31 +135,31 @@ export const cloudsqlHardening = resourceRule({
   check(r, s, report) {
     const fail = (problem: string, found: string, fix: string) => report({ message: violation(r.display(), problem, found, fix) });
     // The provider defaults deletionProtection to true.
-    if (!undecided(r, "deletionProtection", report) && r.bool("deletionProtection") === false) {
+    if (!undecidedField(r, "deletionProtection", report) && r.bool("deletionProtection") === false) {
       fail("deletion protection is off", "deletionProtection false", "set deletionProtection: true");
     }
-    if (s.requireRegional && !isReplica(r) && !undecided(r, "settings.availabilityType", report)) {
+    if (s.requireRegional && !isReplica(r) && !undecidedField(r, "settings.availabilityType", report)) {
       const av = r.str("settings.availabilityType");
       if (av !== "REGIONAL") {
         fail("is not highly available (zonal): a zone outage takes the database down", `settings.availabilityType ${show(av ?? "ZONAL")}`, 'set settings.availabilityType: "REGIONAL"');
       }
     }
     const ip = "settings.ipConfiguration";
-    if (!undecided(r, `${ip}.ipv4Enabled`, report) && r.bool(`${ip}.ipv4Enabled`) !== false) {
+    if (!undecidedField(r, `${ip}.ipv4Enabled`, report) && r.bool(`${ip}.ipv4Enabled`) !== false) {
       fail(
         "has a public IPv4 address",
         `${ip}.ipv4Enabled ${show(r.value(`${ip}.ipv4Enabled`) ?? "true (provider default)")}`,
         `set ${ip}.ipv4Enabled: false and ${ip}.privateNetwork to the VPC`,
       );
     }
-    if (!undecided(r, `${ip}.sslMode`, report)) {
+    if (!undecidedField(r, `${ip}.sslMode`, report)) {
       const mode = r.str(`${ip}.sslMode`);
       const legacy = r.bool(`${ip}.requireSsl`) === true;
       if (!(mode !== undefined ? SSL_OK.has(mode) : legacy)) {
         fail("accepts unencrypted connections", `${ip}.sslMode ${show(mode)}`, `set ${ip}.sslMode: "ENCRYPTED_ONLY"`);
       }
     }
-    if (s.requireIamAuth && !undecided(r, "settings.databaseFlags", report)) {
+    if (s.requireIamAuth && !undecidedField(r, "settings.databaseFlags", report)) {
       const flagName = isPostgres(r) ? "cloudsql.iam_authentication" : "cloudsql_iam_authentication";
       const flags = asArray(r.value("settings.databaseFlags"));
       const flag = flags.find((f) => asString(valueAt(f, "name")) === flagName);
@@ -241,7 +172,7 @@ export const cloudsqlHardening = resourceRule({
         );
       }
     }
-    if (!undecided(r, "settings.tier", report)) {
+    if (!undecidedField(r, "settings.tier", report)) {
       const tier = r.str("settings.tier");
       const size = tier ? tierSize(tier) : undefined;
       const min = tierSize(s.minTier) as { vcpus: number; memoryMb: number };

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { asString, isRecord, lookup, show, T, typeFromUrn, valueAt, type ResourceView, type StackView } from "../access";
 import { K8S_WORKLOAD_TYPES, Workload } from "../access/k8s";
-import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
+import { resourceRule, stackRule, violation, type Reporter } from "../engine/rule";
+import { reportUndecided } from "../lib/undecided";
 
 // -------------------------------------------------------------- no-static-service-account-keys
 
@@ -105,10 +106,6 @@ export const noStaticServiceAccountKeys = resourceRule({
 const DEFAULT_SA = /(-compute@developer\.gserviceaccount\.com|@appspot\.gserviceaccount\.com)$/;
 const WI_ANNOTATION = "iam.gke.io/gcp-service-account";
 
-function undecided(report: Reporter, subject: ResourceView, what: string, service?: string): void {
-  report({ subject, service, undecided: true, message: undecidedMessage(subject.display(), what) });
-}
-
 /** Checks one node config's metadata mode. Returns a problem, "unknown", or undefined when fine. */
 function metadataMode(root: unknown, path: string): string | "unknown" | undefined {
   const l = lookup(root, `${path}.workloadMetadataConfig.mode`);
@@ -119,10 +116,10 @@ function metadataMode(root: unknown, path: string): string | "unknown" | undefin
 }
 
 function checkCluster(c: ResourceView, report: Reporter): void {
-  if (c.unknown("enableAutopilot")) return undecided(report, c, "'enableAutopilot'");
+  if (c.unknown("enableAutopilot")) return reportUndecided(report, c, "'enableAutopilot'");
   if (c.bool("enableAutopilot") === true) return; // Autopilot always runs Workload Identity and the GKE metadata server
   const pool = c.get("workloadIdentityConfig.workloadPool");
-  if (pool.kind === "unknown") undecided(report, c, "'workloadIdentityConfig.workloadPool'");
+  if (pool.kind === "unknown") reportUndecided(report, c, "'workloadIdentityConfig.workloadPool'");
   else if (pool.kind === "absent" || asString(pool.value)?.trim() === "" || asString(pool.value) === undefined) {
     report({
       subject: c,
@@ -135,18 +132,18 @@ function checkCluster(c: ResourceView, report: Reporter): void {
     });
   }
   const problems: string[] = [];
-  if (c.unknown("removeDefaultNodePool")) return undecided(report, c, "'removeDefaultNodePool'");
+  if (c.unknown("removeDefaultNodePool")) return reportUndecided(report, c, "'removeDefaultNodePool'");
   if (c.bool("removeDefaultNodePool") !== true) {
     const m = metadataMode(c.props, "nodeConfig");
-    if (m === "unknown") undecided(report, c, "'nodeConfig.workloadMetadataConfig.mode'");
+    if (m === "unknown") reportUndecided(report, c, "'nodeConfig.workloadMetadataConfig.mode'");
     else if (m) problems.push(`default node pool: ${m}`);
   }
   const inline = c.get("nodePools");
-  if (inline.kind === "unknown") undecided(report, c, "'nodePools'");
+  if (inline.kind === "unknown") reportUndecided(report, c, "'nodePools'");
   else if (inline.kind === "known" && Array.isArray(inline.value)) {
     inline.value.forEach((np, i) => {
       const m = metadataMode(np, "nodeConfig");
-      if (m === "unknown") undecided(report, c, `'nodePools[${i}].nodeConfig.workloadMetadataConfig.mode'`);
+      if (m === "unknown") reportUndecided(report, c, `'nodePools[${i}].nodeConfig.workloadMetadataConfig.mode'`);
       else if (m) problems.push(`node pool ${show(asString(valueAt(np, "name")) ?? `#${i}`)}: ${m.replace("nodeConfig", `nodePools[${i}].nodeConfig`)}`);
     });
   }
@@ -165,7 +162,7 @@ function checkCluster(c: ResourceView, report: Reporter): void {
 
 function checkNodePool(np: ResourceView, report: Reporter): void {
   const m = metadataMode(np.props, "nodeConfig");
-  if (m === "unknown") return undecided(report, np, "'nodeConfig.workloadMetadataConfig.mode'");
+  if (m === "unknown") return reportUndecided(report, np, "'nodeConfig.workloadMetadataConfig.mode'");
   if (!m) return;
   report({
     subject: np,
@@ -197,11 +194,11 @@ function podServiceAccount(
 
 function checkPod(stack: StackView, w: Workload, service: string, accounts: ReadonlyMap<string, ResourceView>, report: Reporter): void {
   const r = w.r;
-  if (w.podSpec().kind === "unknown") return undecided(report, r, `'${w.podSpecPath}'`, service);
+  if (w.podSpec().kind === "unknown") return reportUndecided(report, r, `'${w.podSpecPath}'`, service);
   const ns = r.namespace();
   const pod = podServiceAccount(stack, w, accounts);
   const fixSa = `create a ServiceAccount in namespace ${show(ns)} annotated ${WI_ANNOTATION}: <name>@<project>.iam.gserviceaccount.com (with a roles/iam.workloadIdentityUser binding) and set ${w.serviceAccount().path} to it`;
-  if (pod.kind === "unknown") return undecided(report, r, `'${w.serviceAccount().path}'`, service);
+  if (pod.kind === "unknown") return reportUndecided(report, r, `'${w.serviceAccount().path}'`, service);
   if (pod.kind === "default") {
     report({ subject: r, service, message: violation(r.display(), `service '${service}' pods run as the namespace's default ServiceAccount, not one bound to a Google service account`, pod.found, fixSa) });
     return;
@@ -219,7 +216,7 @@ function checkPod(stack: StackView, w: Workload, service: string, accounts: Read
     });
     return;
   }
-  if (pod.sa.unknown("metadata.annotations")) return undecided(report, r, `the annotations of ${pod.sa.display()}`, service);
+  if (pod.sa.unknown("metadata.annotations")) return reportUndecided(report, r, `the annotations of ${pod.sa.display()}`, service);
   const ann = pod.sa.get(["metadata", "annotations", WI_ANNOTATION]);
   if (ann.kind === "unknown") return; // set, to a value computed at apply (a Google service account's email)
   const email = ann.kind === "known" ? asString(ann.value) : undefined;
@@ -242,7 +239,7 @@ function checkCloudRun(stack: StackView, w: Workload, service: string, report: R
   const { lookup: l, path } = w.serviceAccount();
   if (l.kind === "unknown") {
     if (stack.dependsOnType(r, "template", T.gcpServiceAccount)) return; // the email of a service account of this stack
-    return undecided(report, r, `'${path}'`, service);
+    return reportUndecided(report, r, `'${path}'`, service);
   }
   const email = l.kind === "known" ? asString(l.value) : undefined;
   if (email !== undefined && email.trim() !== "" && !DEFAULT_SA.test(email)) return;

@@ -23,15 +23,9 @@ import {
 } from "../access";
 import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
 import { durationSchema, formatDuration, names, parseDuration, stackServices, type ServiceEntry } from "./release";
+import { undecidedField } from "../lib/undecided";
 
 const NOTIFICATION_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
-
-/** Reports "undecided" for an unknown field and returns true; else false. */
-function undecided(r: ResourceView, path: string, report: Reporter): boolean {
-  if (!r.unknown(path)) return false;
-  report({ message: undecidedMessage(r.display(), `'${path}'`), undecided: true });
-  return true;
-}
 
 /**
  * Which service each resource of a kind belongs to, in one pass: `attribute` returns the service,
@@ -136,7 +130,7 @@ export const alertRunbooks = resourceRule({
     const ch = r.get("notificationChannels");
     if (ch.kind === "unknown") {
       if (r.dependenciesOf("notificationChannels").some((u) => typeFromUrn(u) === NOTIFICATION_CHANNEL)) return;
-      undecided(r, "notificationChannels", report);
+      undecidedField(r, "notificationChannels", report);
       return;
     }
     const list = asArray(ch.kind === "known" ? ch.value : undefined).filter((c) => isUnknown(c) || (asString(c) ?? "").trim() !== "");
@@ -507,12 +501,12 @@ export const regulatedDataRetention = resourceRule({
     const why = named ? "is configured as holding regulated data" : `holds regulated data (${DATA_CLASS_LABEL}: regulated)`;
     const fix = `set retentionPolicy = { retentionPeriod: "${s.minRetentionSeconds}" (${years(s.minRetentionSeconds)}, in seconds)${s.requireLocked ? ", isLocked: true" : ""} }`;
     const policy = r.get("retentionPolicy");
-    if (undecided(r, "retentionPolicy", report)) return;
+    if (undecidedField(r, "retentionPolicy", report)) return;
     if (policy.kind === "absent") {
       report({ message: violation(r.display(), `${why} but has no retention policy, so objects can be deleted at any time`, "retentionPolicy not set", fix) });
       return;
     }
-    if (!undecided(r, "retentionPolicy.retentionPeriod", report)) {
+    if (!undecidedField(r, "retentionPolicy.retentionPeriod", report)) {
       const raw = r.value("retentionPolicy.retentionPeriod");
       const secs = asNumber(raw);
       if (secs === undefined || secs < s.minRetentionSeconds) {
@@ -526,7 +520,7 @@ export const regulatedDataRetention = resourceRule({
         });
       }
     }
-    if (s.requireLocked && !undecided(r, "retentionPolicy.isLocked", report) && r.bool("retentionPolicy.isLocked") !== true) {
+    if (s.requireLocked && !undecidedField(r, "retentionPolicy.isLocked", report) && r.bool("retentionPolicy.isLocked") !== true) {
       report({
         message: violation(
           r.display(),

@@ -31,11 +31,7 @@ import {
 } from "../access/k8s";
 import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
 import { memoByObject, memoByString } from "../memo";
-
-/** Reports an undecided finding for a value that is unknown until apply. */
-function undecided(report: Reporter, subject: ResourceView, what: string, service?: string): void {
-  report({ subject, service, undecided: true, message: undecidedMessage(subject.display(), what) });
-}
+import { reportUndecided } from "../lib/undecided";
 
 /** The workload view, unless the resource has no pod template of its own. */
 function workloadOf(r: ResourceView): Workload | undefined {
@@ -46,7 +42,7 @@ function workloadOf(r: ResourceView): Workload | undefined {
 /** Containers of a workload; reports undecided (and returns the known part) when the list is unknown. */
 function containersOf(w: Workload, report: Reporter, opts: { init?: boolean } = {}): readonly ContainerView[] {
   const cs = w.containers(opts);
-  if (cs.unknown) undecided(report, w.r, `'${cs.unknown}'`);
+  if (cs.unknown) reportUndecided(report, w.r, `'${cs.unknown}'`);
   return cs.list;
 }
 
@@ -95,7 +91,7 @@ const PROBE_PATHS: Readonly<Record<Probe, ProbePaths>> = {
 function checkProbe(w: Workload, c: ContainerView, probe: Probe, paths: readonly string[], report: Reporter, anyHandler = false): void {
   const r = w.r;
   const l = containerGet(c, probe);
-  if (l.kind === "unknown") return undecided(report, r, `'${c.path}.${probe}'`);
+  if (l.kind === "unknown") return reportUndecided(report, r, `'${c.path}.${probe}'`);
   if (l.kind === "absent") {
     report({
       message: violation(
@@ -110,7 +106,7 @@ function checkProbe(w: Workload, c: ContainerView, probe: Probe, paths: readonly
   if (anyHandler) return;
   const at = PROBE_PATHS[probe];
   const pathL = containerGet(c, at.path);
-  if (pathL.kind === "unknown") return undecided(report, r, `'${c.path}.${probe}.httpGet.path'`);
+  if (pathL.kind === "unknown") return reportUndecided(report, r, `'${c.path}.${probe}.httpGet.path'`);
   if (containerGet(c, at.httpGet).kind === "absent") {
     const other = at.others.find((o) => containerGet(c, o.path).kind !== "absent")?.handler;
     report({
@@ -210,7 +206,7 @@ export const workloadResourceLimits = resourceRule({
           const field = RESOURCE_FIELDS[kind][res];
           const l = containerGet(c, field);
           if (l.kind === "unknown") {
-            undecided(report, r, `'${c.path}.${field}'`);
+            reportUndecided(report, r, `'${c.path}.${field}'`);
             continue;
           }
           if (l.kind === "absent") {
@@ -393,11 +389,11 @@ export const workloadAutoscaling = stackRule({
       const hpas = byTarget.get(hpaKey(ns, kind, w.k8sName())) ?? [];
       if (hpas.length === 0) {
         if ((unsettled.get(ns) ?? unsettled.get("*")) !== undefined) {
-          undecided(report, w, "the scaleTargetRef of an HorizontalPodAutoscaler in its namespace", service);
+          reportUndecided(report, w, "the scaleTargetRef of an HorizontalPodAutoscaler in its namespace", service);
           continue;
         }
         if (w.unknown("metadata.name") || w.unknown("metadata.namespace")) {
-          undecided(report, w, "its name or namespace (which an HPA's scaleTargetRef must match)", service);
+          reportUndecided(report, w, "its name or namespace (which an HPA's scaleTargetRef must match)", service);
           continue;
         }
         const elsewhere = (byName.get(`${kind}/${w.k8sName()}`) ?? []).filter((h) => h.namespace() !== ns);
@@ -419,7 +415,7 @@ export const workloadAutoscaling = stackRule({
       if (verdicts.some((x) => x.v.problems.length === 0 && !x.v.unknown)) continue;
       const unknown = verdicts.find((x) => x.v.unknown);
       if (unknown) {
-        undecided(report, w, unknown.v.unknown as string, service);
+        reportUndecided(report, w, unknown.v.unknown as string, service);
         continue;
       }
       const first = verdicts[0] as { h: ResourceView; v: HpaVerdict };
@@ -439,7 +435,7 @@ export const workloadAutoscaling = stackRule({
       if (!service) continue;
       const v = judgeCloudRun(r, s);
       if (v.unknown) {
-        undecided(report, r, v.unknown, service);
+        reportUndecided(report, r, v.unknown, service);
         continue;
       }
       if (v.problems.length === 0) continue;
@@ -606,7 +602,7 @@ export const workloadSecretsNotInEnv = resourceRule({
     const fail = (problem: string, found: string, fix: string) => report({ message: violation(r.display(), problem, found, fix) });
     for (const c of containersOf(w, report)) {
       const env = w.env(c);
-      if (env.unknown) undecided(report, r, `'${env.unknown}'`);
+      if (env.unknown) reportUndecided(report, r, `'${env.unknown}'`);
       for (const e of env.list) {
         const name = e.name ?? "(unnamed)";
         const byName = e.name !== undefined && secretLookingName(e.name) && (allowed.size === 0 || !allowed.has(e.name.toUpperCase()));
@@ -638,9 +634,9 @@ export const workloadSecretsNotInEnv = resourceRule({
       }
       if (s.strict) {
         const from = w.envFrom(c);
-        if (from.unknown) undecided(report, r, `'${from.unknown}'`);
+        if (from.unknown) reportUndecided(report, r, `'${from.unknown}'`);
         for (const f of from.list) {
-          if (f.kind === "unknown") undecided(report, r, `'${f.path}'`);
+          if (f.kind === "unknown") reportUndecided(report, r, `'${f.path}'`);
           else if (f.kind === "secret") {
             fail(`${c.label}: envFrom loads a whole Kubernetes Secret into the environment (strict mode)`, `${f.path}.secretRef.name ${show(f.name)}`, fixMount);
           }
@@ -655,10 +651,10 @@ export const workloadSecretsNotInEnv = resourceRule({
     }
     if (s.strict && w.platform === "kubernetes") {
       const vols = w.volumes();
-      if (vols.unknown) undecided(report, r, `'${vols.unknown}'`);
+      if (vols.unknown) reportUndecided(report, r, `'${vols.unknown}'`);
       for (const v of vols.list) {
         const kind = secretVolumeKind(v.raw);
-        if (kind === "unknown") undecided(report, r, `'${v.path}'`);
+        if (kind === "unknown") reportUndecided(report, r, `'${v.path}'`);
         else if (kind === "k8s-secret") {
           fail(
             `volume ${show(v.name)} mounts a Kubernetes Secret, not a Secret Manager secret (strict mode)`,
@@ -704,7 +700,7 @@ export const workloadNoOrmSynchronize = resourceRule({
     if (!w) return;
     for (const c of containersOf(w, report)) {
       const env = w.env(c);
-      if (env.unknown) undecided(report, r, `'${env.unknown}'`);
+      if (env.unknown) reportUndecided(report, r, `'${env.unknown}'`);
       for (const e of env.list) {
         if (e.name === undefined || !syncCandidate(e.name)) continue;
         if (e.source === "literal") {
@@ -715,7 +711,7 @@ export const workloadNoOrmSynchronize = resourceRule({
             });
           }
         } else if (e.source === "unknown") {
-          undecided(report, r, `the value of env ${e.name} ('${e.path}')`);
+          reportUndecided(report, r, `the value of env ${e.name} ('${e.path}')`);
         } else if (e.source === "configMap" || e.source === "secret") {
           report({
             undecided: true,
@@ -767,7 +763,7 @@ export const workloadImageProvenance = resourceRule({
     for (const c of containersOf(w, report)) {
       const l = containerGet(c, "image");
       if (l.kind === "unknown") {
-        undecided(report, r, `the image of ${c.label} ('${c.path}.image')`);
+        reportUndecided(report, r, `the image of ${c.label} ('${c.path}.image')`);
         continue;
       }
       const image = l.kind === "known" ? asString(l.value) : undefined;
@@ -813,7 +809,7 @@ export const workloadTelemetry = resourceRule({
       if (image !== undefined && s.exemptImages.some((p) => image.includes(p))) continue;
       const env = w.env(c);
       if (env.unknown) {
-        undecided(report, r, `'${env.unknown}'`);
+        reportUndecided(report, r, `'${env.unknown}'`);
         continue;
       }
       const byName = new Map<string, EnvVar>();
@@ -966,7 +962,7 @@ export const pgbouncerTransactionPooling = stackRule({
       if (candidates.some((b) => b.v.mode === "transaction")) continue;
       const unknown = candidates.find((b) => b.v.mode === "unknown");
       if (unknown && unknown.v.mode === "unknown") {
-        undecided(report, db, `the pool mode of ${unknown.w.r.display()} (${unknown.v.what})`, service);
+        reportUndecided(report, db, `the pool mode of ${unknown.w.r.display()} (${unknown.v.what})`, service);
         continue;
       }
       const who = service ? `service '${service}'` : "the stack";
