@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { ResourceInput } from "../../policypack/src/access/resource";
 import { T } from "../../policypack/src/access/tokens";
-import { formatDuration, parseDuration } from "../../policypack/src/policies/release";
+import { formatDuration, parseDuration } from "../../policypack/src/lib/durations";
 import { canaryRelease } from "../../policypack/src/gates/canary-release/gate";
 import { migrationJobBeforeDeploy } from "../../policypack/src/gates/migration-job-before-deploy/gate";
 import {

@@ -96,6 +96,8 @@ export const WORKLOAD_TYPES: readonly string[] = Object.keys(SHAPES);
 export const K8S_WORKLOAD_TYPES: readonly string[] = WORKLOAD_TYPES.filter((t) => SHAPES[t]?.platform === "kubernetes");
 /** Long-running serving Kubernetes workloads (what an HPA scales and a probe guards). */
 export const K8S_SERVING_TYPES: readonly string[] = [T.deployment, T.statefulSet, T.rollout];
+/** Long-running serving workloads of either platform: a service label on one of these makes the service exist. */
+export const SERVING_TYPES: readonly string[] = [...K8S_SERVING_TYPES, T.cloudRunService];
 /** The Kubernetes `kind` of each scalable workload type (for HPA scaleTargetRef). */
 export const SCALE_KIND: Readonly<Record<string, string>> = {
   [T.deployment]: "Deployment",

@@ -22,7 +22,8 @@ import {
   type StackView,
 } from "../access";
 import { resourceRule, stackRule, undecidedMessage, violation, type Reporter } from "../engine/rule";
-import { durationSchema, formatDuration, names, parseDuration, stackServices, type ServiceEntry } from "./release";
+import { durationSchema, formatDuration, parseDuration } from "../lib/durations";
+import { names, stackServices, type ServiceEntry } from "../lib/services";
 import { undecidedField } from "../lib/undecided";
 
 const NOTIFICATION_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";

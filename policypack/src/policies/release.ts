@@ -1,10 +1,4 @@
-/**
- * Release gates: canary-release and migration-job-before-deploy.
- *
- * Also home of what every per-service stack gate shares (observability.ts imports it): which
- * services the stack holds (`stackServices`), and durations ("30m", "1800s", 60).
- * See docs/contract.md for the labels that make a resource part of a service.
- */
+/** Release gates: canary-release and migration-job-before-deploy. */
 import { z } from "zod";
 import {
   asArray,
@@ -20,110 +14,8 @@ import {
   type StackView,
 } from "../access";
 import { stackRule, undecidedMessage, violation } from "../engine/rule";
-import { memoByObject } from "../memo";
-
-// ------------------------------------------------------------------------------------ durations
-
-const UNIT_SECONDS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
-
-/**
- * A duration in seconds: a number (seconds, as Argo Rollouts accepts), a numeric string, or a
- * Go/protobuf-style string such as "30m", "1h30m", "1800s", "0.5h". Undefined when unparsable.
- */
-export function parseDuration(v: unknown): number | undefined {
-  if (typeof v === "number") return Number.isFinite(v) && v >= 0 ? v : undefined;
-  if (typeof v !== "string" || isUnknown(v)) return undefined;
-  const s = v.trim().toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(s)) return undefined;
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(m[1]) * (UNIT_SECONDS[m[2] as string] as number);
-  return total;
-}
-
-/** 1800 → "30m", 5400 → "1h30m", 45 → "45s", 0 → "0s". */
-export function formatDuration(seconds: number): string {
-  if (seconds <= 0) return "0s";
-  let rest = Math.round(seconds);
-  const parts: string[] = [];
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.length > 0 ? parts.join("") : `${seconds}s`;
-}
-
-export const durationSchema = z.string().refine((s) => parseDuration(s) !== undefined, {
-  message: 'must be a duration such as "30m", "1h" or "1800s". Fix: write a number followed by s, m, h or d.',
-});
-
-// ------------------------------------------------------------------------ services of the stack
-
-/** Resources whose service label makes a service exist (they serve traffic or deliver it). */
-export const WORKLOAD_TYPES: readonly string[] = [T.deployment, T.statefulSet, T.rollout, T.cloudRunService];
-const SERVICE_DECLARING_TYPES: readonly string[] = [...WORKLOAD_TYPES, T.deployPipeline];
-
-export interface ServiceEntry {
-  readonly name: string;
-  /**
-   * The resource findings about the service name: the component that declares the service (the
-   * topmost labelled ancestor of its first workload), else its "api" workload, else its first
-   * workload, else its first pipeline.
-   */
-  readonly anchor: ResourceView;
-  /** Serving workloads (Deployments, StatefulSets, Argo Rollouts, Cloud Run services). */
-  readonly workloads: readonly ResourceView[];
-  readonly pipelines: readonly ResourceView[];
-}
-
-/**
- * The services of the stack: every service name carried (own label or inherited from a parent)
- * by a serving workload or a Cloud Deploy pipeline. One pass over those types, cached per stack.
- */
-export const stackServices: (stack: StackView) => ReadonlyMap<string, ServiceEntry> = memoByObject(buildStackServices);
-
-function buildStackServices(stack: StackView): ReadonlyMap<string, ServiceEntry> {
-  const building = new Map<string, { workloads: ResourceView[]; pipelines: ResourceView[] }>();
-  for (const r of stack.ofType(...SERVICE_DECLARING_TYPES)) {
-    const s = stack.serviceOf(r);
-    if (!s) continue;
-    let e = building.get(s);
-    if (!e) building.set(s, (e = { workloads: [], pipelines: [] }));
-    (r.type === T.deployPipeline ? e.pipelines : e.workloads).push(r);
-  }
-  const out = new Map<string, ServiceEntry>();
-  for (const name of [...building.keys()].sort()) {
-    const e = building.get(name) as { workloads: ResourceView[]; pipelines: ResourceView[] };
-    out.set(name, { name, anchor: anchorOf(stack, name, e.workloads, e.pipelines), ...e });
-  }
-  return out;
-}
-
-const API_COMPONENT = new Set(["api", "server", "web"]);
-
-function anchorOf(stack: StackView, service: string, workloads: readonly ResourceView[], pipelines: readonly ResourceView[]): ResourceView {
-  const first = workloads[0];
-  if (!first) return pipelines[0] as ResourceView;
-  let root: ResourceView | undefined;
-  let cur = stack.byUrn(first.parentUrn() ?? "");
-  for (let depth = 0; cur && depth < 64; depth++) {
-    if (cur.ownService() === service) root = cur;
-    cur = stack.byUrn(cur.parentUrn() ?? "");
-  }
-  if (root) return root;
-  const api = workloads.find((w) => {
-    return API_COMPONENT.has(w.label("app.kubernetes.io/component") ?? w.label("component") ?? "");
-  });
-  return api ?? first;
-}
-
-/** "'a', 'b' and 2 more" for messages. */
-export function names(rs: readonly ResourceView[], max = 4): string {
-  const shown = rs.slice(0, max).map((r) => `'${r.name}'`);
-  return rs.length > max ? `${shown.join(", ")} and ${rs.length - max} more` : shown.join(", ");
-}
+import { durationSchema, formatDuration, parseDuration } from "../lib/durations";
+import { names, stackServices } from "../lib/services";
 
 /** The last segment of a resource path ("projects/p/locations/l/deliveryPipelines/x" → "x"). */
 function lastSegment(s: string): string {
