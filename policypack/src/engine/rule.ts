@@ -61,7 +61,7 @@ export function stackGate<S>(r: Omit<StackRule<S>, "kind" | "gate">): StackRule<
   return { kind: "stack", gate: r.meta.name, ...r };
 }
 
-type Unattached<R> = R extends Rule<infer _S> ? Omit<R, "meta"> : never;
+type Unattached<R> = Omit<R, "meta">;
 
 /** Identity helpers that keep the settings type inferred from the schema (rules not yet given their record). */
 export function resourceRule<S>(r: Omit<ResourceRule<S>, "kind" | "meta">): Unattached<ResourceRule<S>> {
