@@ -20,7 +20,7 @@ import { isRecord } from "../policypack/src/access/values";
 import type { Rule } from "../policypack/src/engine/rule";
 import type { Finding } from "../policypack/src/engine/run";
 import { RULES } from "../policypack/src/gates";
-import { AnalyzerProcess, type AnalyzerInfoJson, type Diagnostic, type Level, type WireResource } from "./analyzer-client";
+import { AnalyzerProcess, type AnalyzerInfoJson, type Diagnostic, type WireResource } from "./analyzer-client";
 import {
   configErrorToInput,
   configInputError,
@@ -31,6 +31,7 @@ import {
   toolVersion,
 } from "./audit";
 import { findingsFromDiagnostic } from "./events";
+import { PolicyConfigError, reconcilePolicyPackConfig, type ConfigEntry } from "./pulumi-config";
 import { loadStackConfig, runProgramFile, type CapturedResource, type RunOptions } from "./mock-run";
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
@@ -144,27 +145,12 @@ function stackConfig(projectDir: string, stack: string): Record<string, string> 
   }
 }
 
-type ConfigEntry = { enforcementLevel?: Level; [k: string]: unknown };
-
 /**
- * The Configure request the Pulumi CLI sends: every policy of the pack, its level (file entry,
- * else `all`, else the policy's own) and properties, with the config schema's defaults filled in.
+ * The Configure map the Pulumi CLI sends for a config file: reconciled with the CLI's own algorithm
+ * (cli/pulumi-config.ts), so every policy has an entry and `all`, when given, is sent as well.
  */
 export function configureRequest(info: AnalyzerInfoJson, file: Readonly<Record<string, unknown>>): Record<string, ConfigEntry> {
-  const out: Record<string, ConfigEntry> = {};
-  const all = typeof file["all"] === "string" ? (file["all"] as Level) : undefined;
-  for (const p of info.policies) {
-    const raw = file[p.name];
-    const entry: Record<string, unknown> = typeof raw === "string" ? { enforcementLevel: raw } : isRecord(raw) ? { ...raw } : {};
-    const props: Record<string, unknown> = {};
-    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
-      if (isRecord(schema) && "default" in schema) props[k] = schema["default"];
-    }
-    const { enforcementLevel, ...given } = entry;
-    const level = (typeof enforcementLevel === "string" ? enforcementLevel : undefined) ?? all ?? p.enforcementLevel;
-    out[p.name] = { ...props, ...given, enforcementLevel: level as Level };
-  }
-  return out;
+  return reconcilePolicyPackConfig(info, file);
 }
 
 function analyzeWire(r: CapturedResource): WireResource {
@@ -303,6 +289,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     try {
       await pack.configure(configureRequest(info, packConfig));
     } catch (e) {
+      if (e instanceof PolicyConfigError) throw new InputError(`${relativeToCwd(configFile, cwd)}: the Pulumi CLI would reject this config: ${e.message}`);
       throw new InputError(`${relativeToCwd(configFile, cwd)}: the pack rejected the config: ${(e as Error).message.replace(/^\d+ [A-Z_]+: /, "")}`);
     }
     configureMs = ms(t);

@@ -112,7 +112,7 @@ describe("check helpers (cli/check)", () => {
     ],
   };
 
-  it("configures every policy like the CLI: level from the file, else `all`, else the policy's; schema defaults filled", () => {
+  it("configures every policy like the CLI (pkg/resource/analyzer/config.go): level from the file, else `all`, else the policy's; schema defaults filled; `all` forwarded", () => {
     assert.deepEqual(configureRequest(info, { a: { limit: 9, waivers: [] }, b: "disabled" }), {
       a: { limit: 9, names: ["x"], waivers: [], enforcementLevel: "mandatory" },
       b: { enforcementLevel: "disabled" },
@@ -122,7 +122,20 @@ describe("check helpers (cli/check)", () => {
       a: { limit: 5, names: ["x"], enforcementLevel: "advisory" },
       b: { enforcementLevel: "advisory" },
       c: { enforcementLevel: "mandatory" },
+      all: { enforcementLevel: "advisory" },
     });
+    // The object form of `all`, an entry with neither level nor properties (dropped), unknown keys kept for the pack to judge.
+    assert.deepEqual(configureRequest(info, { all: { enforcementLevel: "disabled" }, a: {}, b: { extra: 1 } }), {
+      a: { limit: 5, names: ["x"], enforcementLevel: "disabled" },
+      b: { extra: 1, enforcementLevel: "disabled" },
+      c: { enforcementLevel: "disabled" },
+      all: { enforcementLevel: "disabled" },
+    });
+    // What the CLI refuses before it starts the pack.
+    assert.throws(() => configureRequest(info, { all: "strict" }), /parsing enforcement level for "all": "strict" is not a valid enforcement level/);
+    assert.throws(() => configureRequest(info, { a: 3 }), /parsing "a": 3 is not a valid value; must be a string or object/);
+    assert.throws(() => configureRequest(info, { a: { enforcementLevel: 1 } }), /parsing enforcement level for "a": 1 is not a valid enforcement level; must be a string/);
+    assert.throws(() => configureRequest(info, { a: { limit: "nine" } }), /a: \/limit must be number/);
   });
 
   it("finds the compiled program Pulumi.yaml names, and the source a compiled module came from", () => {

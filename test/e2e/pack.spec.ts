@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnalyzerProcess, type WireResource } from "../../cli/analyzer-client";
+import { configureRequest } from "../../cli/check";
 import { GATES } from "../../policypack/src/catalog";
 import { RULES } from "../../policypack/src/gates";
 import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
@@ -110,6 +111,29 @@ describe("policy pack over the Analyzer gRPC protocol (e2e)", function () {
     await pack.configure(configFile("staging.json"));
     const d = await pack.analyzeStack([wire(sqlPrimary())]);
     assert.deepEqual(d.filter((x) => x.policyName === "cloudsql-cross-region-replica"), []);
+  });
+
+  it("accepts every config the Pulumi CLI accepts, sent as the CLI sends it (reconciled, with the `all` entry forwarded)", async () => {
+    const info = await pack.getAnalyzerInfo();
+    const bucket = { type: "gcp:storage/bucket:Bucket", urn: "urn:pulumi:prod::p::gcp:storage/bucket:Bucket::eu", name: "eu", properties: { location: "EU" } };
+    const sql: WireResource = { ...wire(mutate(sqlPrimary(), "deletionProtection", false)) };
+    const levels = async (): Promise<Record<string, string | undefined>> => ({
+      "data-residency": (await pack.analyze(bucket)).find((d) => d.policyName === "data-residency")?.enforcementLevel,
+      "cloudsql-hardening": (await pack.analyze(sql)).find((d) => d.policyName === "cloudsql-hardening")?.enforcementLevel,
+    });
+    const cases: [string, Record<string, unknown>, Record<string, string | undefined>][] = [
+      ["production.json", configFile("production.json"), { "data-residency": "mandatory", "cloudsql-hardening": "mandatory" }],
+      ["staging.json", configFile("staging.json"), { "data-residency": "mandatory", "cloudsql-hardening": "mandatory" }],
+      ['{"all":"advisory"}', { all: "advisory" }, { "data-residency": "advisory", "cloudsql-hardening": "advisory" }],
+      ['{"all":"mandatory","cloudsql-hardening":"advisory"}', { all: "mandatory", "cloudsql-hardening": "advisory" }, { "data-residency": "mandatory", "cloudsql-hardening": "advisory" }],
+      ['{"all":{"enforcementLevel":"advisory"}}', { all: { enforcementLevel: "advisory" } }, { "data-residency": "advisory", "cloudsql-hardening": "advisory" }],
+    ];
+    for (const [name, file, expected] of cases) {
+      const request = configureRequest(info, file);
+      if ("all" in file) assert.ok("all" in request, `${name}: the CLI forwards 'all'`);
+      await pack.configure(request);
+      assert.deepEqual(await levels(), expected, name);
+    }
   });
 
   it("rejects a wrong config at Configure, naming the field and the fix", async () => {

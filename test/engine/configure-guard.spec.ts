@@ -22,6 +22,16 @@ describe("configure guard", () => {
     });
   });
 
+  it("reads the `all` entry the CLI forwards (pkg/resource/analyzer/config.go applyConfig) as no policy, and accepts both file forms of `all`", () => {
+    const req = request([["all", 0, {}], ["data-residency", 0, {}]]);
+    assert.deepEqual(configFromRequest(req), { "data-residency": { enforcementLevel: "advisory" } });
+    assert.deepEqual(configureProblems(configFromRequest(req), RULES), []);
+    assert.deepEqual(configureProblems({ all: "advisory" }, RULES), []);
+    assert.deepEqual(configureProblems({ all: { enforcementLevel: "mandatory" } }, RULES), []);
+    assert.deepEqual(configureProblems({ all: { enforcementLevel: "strict" } }, RULES).map((p) => p.path), ["all"]);
+    assert.deepEqual(configureProblems({ all: { enforcementLevel: "advisory", minTier: "x" } }, RULES).map((p) => p.path), ["all"]);
+  });
+
   it("finds unknown policies and bad settings, not waiver problems", () => {
     const p = configureProblems({ nope: {}, "data-residency": { allowedRegions: "x", waivers: [{}] } }, RULES);
     assert.deepEqual(p.map((x) => x.path), ["nope", "data-residency.allowedRegions"]);

@@ -26,10 +26,17 @@ interface ConfigureRequest {
 type Callback = (err: unknown, res?: unknown) => void;
 type Handler = (call: { request: ConfigureRequest }, cb: Callback) => unknown;
 
-/** The config map of a Configure request, as the policy files write it. */
+/**
+ * The config map of a Configure request, as the policy files write it. The Pulumi CLI has already
+ * applied a file's `all` level to every policy and forwards `all` itself as one more entry
+ * (pulumi/pulumi pkg/resource/analyzer/config.go, applyConfig; pkg/resource/plugin/analyzer_plugin.go,
+ * Configure). Its level is already in every policy's own entry, so it is read as what it is: not a
+ * policy, and nothing more to apply.
+ */
 export function configFromRequest(req: ConfigureRequest): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, pc] of req.getPolicyconfigMap().entries()) {
+    if (name === "all") continue;
     const props = pc.getProperties()?.toJavaScript() ?? {};
     out[name] = { ...props, enforcementLevel: LEVEL_NAMES[pc.getEnforcementlevel()] ?? "advisory" };
   }

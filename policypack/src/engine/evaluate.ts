@@ -10,6 +10,17 @@ import { prepare, runResourceInto, runStack, type Finding, type Prepared } from 
 
 export type PackConfig = Readonly<Record<string, unknown>>;
 
+/**
+ * The level of a config's `all` entry: a bare level, or `{ "enforcementLevel": <level> }` (both
+ * forms the Pulumi CLI's parsePolicyPackConfig accepts). Anything else is returned as it is, to be
+ * refused by the level schema.
+ */
+function allLevel(v: unknown): unknown {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === "enforcementLevel" ? (v as { enforcementLevel: unknown }).enforcementLevel : v;
+}
+
 /** Pack-level checks of a config file: unknown policy names, the "all" level. */
 export function packConfigProblems(config: unknown, rules: readonly Rule[]): ConfigProblem[] {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
@@ -19,8 +30,8 @@ export function packConfigProblems(config: unknown, rules: readonly Rule[]): Con
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(config)) {
     if (key === "all") {
-      const l = levelSchema.safeParse((config as Record<string, unknown>)[key]);
-      if (!l.success) problems.push({ path: "all", message: `must be an enforcement level (advisory, mandatory, disabled).` });
+      const l = levelSchema.safeParse(allLevel((config as Record<string, unknown>)[key]));
+      if (!l.success) problems.push({ path: "all", message: `must be an enforcement level (advisory, mandatory, disabled), or { "enforcementLevel": <level> }.` });
       continue;
     }
     if (!names.includes(key)) {
@@ -38,7 +49,7 @@ export function packConfigProblems(config: unknown, rules: readonly Rule[]): Con
 export function prepareAll(rules: readonly Rule[], config: PackConfig, today: Date): Prepared[] {
   const problems = packConfigProblems(config, rules);
   if (problems.length > 0) throw new ConfigError("pack config", problems);
-  const all = config["all"];
+  const all = allLevel(config["all"]);
   return rules.map((rule) => {
     let entry = config[rule.gate];
     if (all !== undefined) {
