@@ -40,7 +40,10 @@ describe("publishable pack (npm pack → npm install --omit=dev → launch)", fu
     installed = path.join(tmp, "installed");
     fs.mkdirSync(installed);
     execFileSync("tar", ["xzf", path.join(tmp, info[0]?.filename ?? ""), "-C", installed, "--strip-components=1"]);
-    execFileSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock"], {
+    // As the Pulumi CLI installs a downloaded pack (pkg/backend/httpstate/policypack.go, installRequiredPolicy →
+    // the Node.js language host's InstallDependencies: `npm install` in the unpacked directory), which
+    // honours the npm-shrinkwrap.json the tarball ships.
+    execFileSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: installed,
       stdio: "ignore",
     });
@@ -51,7 +54,7 @@ describe("publishable pack (npm pack → npm install --omit=dev → launch)", fu
   });
 
   it("ships compiled JS, the pack manifest, configs and docs, and no sources", () => {
-    for (const f of ["bin/index.js", "PulumiPolicy.yaml", "README.md", "CHANGELOG.md", "package.json", "config/production.json", "config/staging.json"]) {
+    for (const f of ["bin/index.js", "PulumiPolicy.yaml", "README.md", "CHANGELOG.md", "package.json", "npm-shrinkwrap.json", "config/production.json", "config/staging.json"]) {
       assert.ok(files.includes(f), `${f} missing from the tarball`);
     }
     assert.ok(!files.some((f) => f.startsWith("src/") || f === "tsconfig.json" || f.endsWith(".ts")), files.join(", "));
@@ -59,6 +62,27 @@ describe("publishable pack (npm pack → npm install --omit=dev → launch)", fu
     assert.equal(pkg.main, "bin/index.js");
     assert.match(pkg.version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
     assert.equal(pkg.devDependencies, undefined);
+  });
+
+  it("installs exactly the dependency tree its npm-shrinkwrap.json pins (the fast AnalyzeStack path hooks into @grpc/grpc-js)", () => {
+    const shrinkwrap = JSON.parse(fs.readFileSync(path.join(PACK, "npm-shrinkwrap.json"), "utf8")) as {
+      packages: Record<string, { version?: string; dependencies?: Record<string, string> }>;
+    };
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    assert.deepEqual(shrinkwrap.packages[""]?.dependencies, pkg.dependencies, "npm-shrinkwrap.json is stale: run `npm install --package-lock-only` in policypack/ and rename");
+    const rootLock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as typeof shrinkwrap;
+    const grpc = "node_modules/@grpc/grpc-js";
+    assert.equal(shrinkwrap.packages[grpc]?.version, rootLock.packages[grpc]?.version, "the pack pins the grpc-js the suite tests");
+    let mismatched = 0;
+    for (const [key, entry] of Object.entries(shrinkwrap.packages)) {
+      if (key === "" || !entry.version) continue;
+      const file = path.join(installed, key, "package.json");
+      assert.ok(fs.existsSync(file), `${key} not installed`);
+      // @pulumi/policy writes its own version as "v1.21.0".
+      const version = (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version.replace(/^v/, "");
+      if (version !== entry.version) mismatched++;
+    }
+    assert.equal(mismatched, 0, "installed versions differ from npm-shrinkwrap.json");
   });
 
   it("starts as the CLI starts it, announces every policy with metadata, and validates config", async () => {
