@@ -11,6 +11,7 @@ import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { ENGINE_RESPONSE_LIMIT } from "../policypack/src/engine/bound";
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -156,7 +157,9 @@ export class AnalyzerProcess {
         }
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-          "grpc.max_receive_message_length": 512 * 1024 * 1024,
+          // What the engine side accepts from a pack: the Node.js language host dials the pack with grpc.NewClient and
+          // no size option (pulumi/pulumi sdk/policy_proxy.go), so gRPC's default 4 MiB receive limit applies.
+          "grpc.max_receive_message_length": ENGINE_RESPONSE_LIMIT,
           "grpc.max_send_message_length": 512 * 1024 * 1024,
         });
         resolve(new AnalyzerProcess(child, port, client, ms, () => err));

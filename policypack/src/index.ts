@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { PolicyPack } from "@pulumi/policy";
 import { toPulumiPolicy } from "./engine/adapter";
+import { responseShare } from "./engine/bound";
 import { installConfigureGuard } from "./engine/configure-guard";
 import { installFastAnalyzeStack } from "./engine/fast/analyze-stack";
 import { stackFactsFromEnv } from "./facts";
@@ -15,9 +16,6 @@ import { RULES } from "./gates";
 // The gRPC and protobuf modules the policy SDK serves with (same instances, from the SDK's location).
 const sdkRequire = createRequire(require.resolve("@pulumi/policy"));
 const grpc = sdkRequire("@grpc/grpc-js");
-
-const env = { today: () => new Date(), facts: stackFactsFromEnv(process.env) };
-const policies = RULES.map((rule) => toPulumiPolicy(rule, env));
 
 function readFile(rel: string): string | undefined {
   try {
@@ -28,6 +26,10 @@ function readFile(rel: string): string | undefined {
 }
 
 const version = (JSON.parse(readFile("package.json") ?? "{}") as { version?: string }).version ?? "0.0.0";
+// Every AnalyzeStack response stays under the engine's 4 MiB (engine/bound.ts).
+const response = { packName: "readiness-guard", packVersion: version, share: responseShare(RULES.filter((r) => r.kind === "stack").length) };
+const env = { today: () => new Date(), facts: stackFactsFromEnv(process.env), response };
+const policies = RULES.map((rule) => toPulumiPolicy(rule, env));
 
 installConfigureGuard(grpc, RULES);
 // AnalyzeStack in one pass (one decode, one StackView for every stack policy), same diagnostics as the SDK's.

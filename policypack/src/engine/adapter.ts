@@ -19,6 +19,7 @@ import type {
 import type { ResourceInput, StackFacts } from "../access/resource";
 import { ResourceView } from "../access/resource";
 import { StackView } from "../access/stack";
+import { boundFindings } from "./bound";
 import { gateDocsUrl, SEEDS } from "./meta";
 import { configSchemaOf } from "./schema";
 import type { Rule } from "./rule";
@@ -28,6 +29,11 @@ export interface AdapterEnv {
   /** Today's date (waiver expiry); injected by the composition root. */
   readonly today: () => Date;
   readonly facts: StackFacts;
+  /**
+   * The bound on one AnalyzeStack response (engine/bound.ts): the pack's name and version as sent in
+   * each diagnostic, and each stack policy's share of 4 MiB. Without it, nothing is bounded.
+   */
+  readonly response?: { readonly packName: string; readonly packVersion: string; readonly share: number };
 }
 
 const SPECIAL_TARGET = "__getSpecialProxyTarget";
@@ -168,7 +174,10 @@ export function toPulumiPolicy(rule: Rule, env: AdapterEnv): ResourceValidationP
     validateStack: withInit((args: StackValidationArgs, report: ReportViolation) => {
       const { prepared, problems } = cache.get(args.getConfig());
       const stack = new StackView(args.resources.map(inputFromPolicyResource), env.facts);
-      deliver([...problems, ...runStack(prepared, stack)], report, true);
+      const findings = [...problems, ...runStack(prepared, stack)];
+      const r = env.response;
+      const shape = r && { policyName: rule.gate, packName: r.packName, packVersion: r.packVersion, description: meta.description };
+      deliver(r && shape ? boundFindings(findings, shape, r.share) : findings, report, true);
     }),
   };
 }
