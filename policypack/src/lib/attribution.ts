@@ -4,9 +4,9 @@
  * (group by service in one pass) and reports each service that misses the gate by name. How a
  * resource is matched to a service: docs/contract.md.
  */
-import type { ResourceView } from "../access";
+import type { ResourceView, StackView } from "../access";
 import { undecidedMessage, violation, type Reporter } from "../engine/rule";
-import { names, type ServiceEntry } from "./services";
+import { names, stackServices, type ServiceEntry } from "./services";
 
 /**
  * Which service each resource of a kind belongs to, in one pass: `attribute` returns the service,
@@ -39,7 +39,7 @@ export function attribute(rs: readonly ResourceView[], serviceOf: (r: ResourceVi
  * The per-service "has at least one X" report: undecided when some X cannot be attributed yet.
  * What the message says about the other X is computed once, so reporting many services stays linear.
  */
-export function missingReporter(found: Attribution, what: string, report: Reporter): (svc: ServiceEntry, fix: string) => void {
+function missingReporter(found: Attribution, what: string, report: Reporter): (svc: ServiceEntry, fix: string) => void {
   const unknown = found.unknown.length > 0 ? `the service label of ${names(found.unknown)}` : undefined;
   const others = [...found.byService.keys()];
   const parts: string[] = [];
@@ -53,4 +53,27 @@ export function missingReporter(found: Attribution, what: string, report: Report
     if (unknown) report({ subject: svc.anchor, service: svc.name, undecided: true, message: undecidedMessage(`service '${svc.name}'`, unknown) });
     else report({ subject: svc.anchor, service: svc.name, message: violation(`service '${svc.name}'`, `has no ${what}`, foundText, fix) });
   };
+}
+
+/**
+ * The check of an "every service has at least one X" gate (service-slos, service-dashboards): the
+ * resources of `type` are attributed once, and each service none of them belongs to is reported by
+ * name. Stacks that hold no service are out of scope.
+ */
+export function reportServicesWithout(
+  stack: StackView,
+  type: string,
+  what: string,
+  serviceOf: (r: ResourceView) => string | "unknown" | undefined,
+  fix: (service: string) => string,
+  report: Reporter,
+): void {
+  const services = stackServices(stack);
+  if (services.size === 0) return;
+  const found = attribute(stack.ofType(type), serviceOf);
+  const missing = missingReporter(found, what, report);
+  for (const svc of services.values()) {
+    if (found.byService.has(svc.name)) continue;
+    missing(svc, fix(svc.name));
+  }
 }

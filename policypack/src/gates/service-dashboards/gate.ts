@@ -3,8 +3,7 @@ import { z } from "zod";
 import { asString, isRecord, SERVICE_LABELS, T, type ResourceView, type StackView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { stackGate } from "../../engine/rule";
-import { attribute, missingReporter } from "../../lib/attribution";
-import { stackServices } from "../../lib/services";
+import { reportServicesWithout } from "../../lib/attribution";
 
 export const meta = defineMeta({
   name: "service-dashboards",
@@ -47,13 +46,7 @@ export const serviceDashboards = stackGate({
   meta,
   settings,
   check(stack, _s, report) {
-    const services = stackServices(stack);
-    if (services.size === 0) return;
-    const dashboards = attribute(stack.ofType(T.dashboard), (r) => dashboardService(stack, r));
-    const missing = missingReporter(dashboards, "dashboard", report);
-    for (const svc of services.values()) {
-      if (dashboards.byService.has(svc.name)) continue;
-      missing(svc, `add a gcp.monitoring.Dashboard whose dashboardJson has "labels": { "service": "${svc.name}" } (or create it inside the service's labelled component)`);
-    }
+    const fix = (svc: string) => `add a gcp.monitoring.Dashboard whose dashboardJson has "labels": { "service": "${svc}" } (or create it inside the service's labelled component)`;
+    reportServicesWithout(stack, T.dashboard, "dashboard", (r) => dashboardService(stack, r), fix, report);
   },
 });

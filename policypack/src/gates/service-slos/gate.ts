@@ -3,8 +3,7 @@ import { z } from "zod";
 import { T, type ResourceView, type StackView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { stackGate } from "../../engine/rule";
-import { attribute, missingReporter } from "../../lib/attribution";
-import { stackServices } from "../../lib/services";
+import { reportServicesWithout } from "../../lib/attribution";
 
 export const meta = defineMeta({
   name: "service-slos",
@@ -43,13 +42,7 @@ export const serviceSlos = stackGate({
   meta,
   settings,
   check(stack, _s, report) {
-    const services = stackServices(stack);
-    if (services.size === 0) return;
-    const slos = attribute(stack.ofType(T.slo), (r) => labelledService(stack, r, "service"));
-    const missing = missingReporter(slos, "SLO", report);
-    for (const svc of services.values()) {
-      if (slos.byService.has(svc.name)) continue;
-      missing(svc, `add a gcp.monitoring.Slo with userLabels { service: "${svc.name}" } (or create it inside the service's labelled component)`);
-    }
+    const fix = (svc: string) => `add a gcp.monitoring.Slo with userLabels { service: "${svc}" } (or create it inside the service's labelled component)`;
+    reportServicesWithout(stack, T.slo, "SLO", (r) => labelledService(stack, r, "service"), fix, report);
   },
 });
