@@ -1,7 +1,9 @@
 /** The `service-dashboards` gate: its catalog record, settings and check. */
+import { z } from "zod";
+import { asString, isRecord, SERVICE_LABELS, T, type ResourceView, type StackView } from "../../access";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { serviceDashboards as legacy } from "../../policies/observability";
+import { stackGate } from "../../engine/rule";
+import { reportServicesWithout } from "../../lib/attribution";
 
 export const meta = defineMeta({
   name: "service-dashboards",
@@ -18,4 +20,33 @@ export const meta = defineMeta({
   ],
 });
 
-export const serviceDashboards = withMeta(meta, legacy);
+export const settings = z.strictObject({});
+
+/** A dashboard's service: `labels` inside dashboardJson, else its own or its parent's service label. */
+export function dashboardService(stack: StackView, r: ResourceView): string | "unknown" | undefined {
+  const json = r.get("dashboardJson");
+  if (json.kind === "unknown") return stack.serviceOf(r) ?? "unknown";
+  const text = json.kind === "known" ? asString(json.value) : undefined;
+  if (text) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      const labels = isRecord(parsed) && isRecord(parsed["labels"]) ? parsed["labels"] : {};
+      for (const key of SERVICE_LABELS) {
+        const v = asString(labels[key]);
+        if (v) return v;
+      }
+    } catch {
+      // Not JSON: fall back to the Pulumi labels below.
+    }
+  }
+  return stack.serviceOf(r);
+}
+
+export const serviceDashboards = stackGate({
+  meta,
+  settings,
+  check(stack, _s, report) {
+    const fix = (svc: string) => `add a gcp.monitoring.Dashboard whose dashboardJson has "labels": { "service": "${svc}" } (or create it inside the service's labelled component)`;
+    reportServicesWithout(stack, T.dashboard, "dashboard", (r) => dashboardService(stack, r), fix, report);
+  },
+});

@@ -1,0 +1,40 @@
+/** Examples of `alert-runbooks`, run by test/gates/examples.spec.ts. */
+import { T } from "../../access/tokens";
+import { alertPolicy } from "../../../../test/fixtures/stack";
+import { at, change, examples } from "../../../../test/support/examples";
+import { mutate, res, UNKNOWN } from "../../../../test/support/fixtures";
+
+const channel = res("gcp:monitoring/notificationChannel:NotificationChannel", "oncall", { type: "email" });
+/** The runbook in documentation.links only (content links none). */
+const linked = change(0, (r) => mutate(mutate(r, "documentation.content", "See links"), "documentation.links", [{ displayName: "Runbook", url: "https://runbooks.example.com/x" }]));
+/** documentation.content without link, and documentation.links set to `links`. */
+const linksOnly = (links: unknown) => change(0, (r) => mutate(mutate(r, "documentation.content", "x"), "documentation.links", links));
+
+export default examples({
+  // An alert with an https runbook in its documentation and a notification channel.
+  baseline: () => [alertPolicy("registration-errors", "registration")],
+  compliant: [
+    { title: "an https runbook link in documentation.links", stack: linked },
+    { title: "documentation.links unknown while documentation.content already links a runbook", stack: at(0, "documentation.links", UNKNOWN) },
+    { title: "a channel id unknown at preview (created in the stack)", stack: at(0, "notificationChannels", [UNKNOWN]) },
+    {
+      title: "a channel list unknown at preview, settled by its dependency on a NotificationChannel",
+      stack: (b) => [channel, ...b.map((r) => ({ ...mutate(r, "notificationChannels", UNKNOWN), dependencies: [channel.urn], propertyDependencies: { notificationChannels: [channel.urn] } }))],
+    },
+  ],
+  violating: [
+    { title: "documentation without a runbook link", stack: at(0, "documentation.content", "Page the on-call."), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): has no runbook link in its documentation (found documentation.content \"Page the on-call.\"). Fix: put the runbook URL in documentation.content (e.g. \"Runbook: https://runbooks.example.com/<alert>\") or documentation.links [{ displayName: \"Runbook\", url: \"https://...\" }]." }] },
+    { title: "no documentation", stack: at(0, "documentation", undefined), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): has no runbook link in its documentation (found documentation.content not set). Fix: put the runbook URL in documentation.content (e.g. \"Runbook: https://runbooks.example.com/<alert>\") or documentation.links [{ displayName: \"Runbook\", url: \"https://...\" }]." }] },
+    { title: "a runbook over plain http", stack: at(0, "documentation.content", "Runbook: http://wiki/runbook"), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): links its runbook over plain http (found link \"http://wiki/runbook\"). Fix: put the runbook URL in documentation.content (e.g. \"Runbook: https://runbooks.example.com/<alert>\") or documentation.links [{ displayName: \"Runbook\", url: \"https://...\" }]." }] },
+    { title: "documentation.links without an https url", stack: (b) => change(0, (r) => mutate(r, "documentation.links", [{ url: "ftp://x" }, { displayName: "no url" }]))(linked(b)), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): has no runbook link in its documentation (found documentation.content \"See links\"). Fix: put the runbook URL in documentation.content (e.g. \"Runbook: https://runbooks.example.com/<alert>\") or documentation.links [{ displayName: \"Runbook\", url: \"https://...\" }]." }] },
+    { title: "documentation.content unknown at preview", stack: at(0, "documentation.content", UNKNOWN), expect: [{ name: "registration-errors", kind: "undecided", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): the runbook link ('documentation.content') is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "documentation.links unknown at preview", stack: linksOnly(UNKNOWN), expect: [{ name: "registration-errors", kind: "undecided", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): the runbook link ('documentation.links') is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "a documentation link url unknown at preview", stack: linksOnly([{ url: UNKNOWN }]), expect: [{ name: "registration-errors", kind: "undecided", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): the runbook link ('documentation.links[0].url') is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "no notification channel", stack: at(0, "notificationChannels", []), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): notifies nobody: it has no notification channel (found notificationChannels []). Fix: set notificationChannels to the on-call gcp.monitoring.NotificationChannel ids." }] },
+    { title: "notificationChannels not set", stack: at(0, "notificationChannels", undefined), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): notifies nobody: it has no notification channel (found notificationChannels not set). Fix: set notificationChannels to the on-call gcp.monitoring.NotificationChannel ids." }] },
+    { title: "only empty channel ids", stack: at(0, "notificationChannels", ["", null]), expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): notifies nobody: it has no notification channel (found notificationChannels [\"\",null]). Fix: set notificationChannels to the on-call gcp.monitoring.NotificationChannel ids." }] },
+    { title: "one channel where minChannels is 2", stack: (b) => b, config: { minChannels: 2 }, expect: [{ name: "registration-errors", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): notifies 1 channel(s), fewer than 2 (found notificationChannels [\"projects/acme/notificationChannels/1234567890\"]). Fix: set notificationChannels to the on-call gcp.monitoring.NotificationChannel ids." }] },
+    { title: "a channel list unknown at preview, no channel in the stack", stack: at(0, "notificationChannels", UNKNOWN), expect: [{ name: "registration-errors", kind: "undecided", message: "'registration-errors' (gcp:monitoring/alertPolicy:AlertPolicy): 'notificationChannels' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "odd input (documentation a string, channels a string) does not crash", stack: () => [res(T.alertPolicy, "odd", { documentation: "text", notificationChannels: "x", conditions: null })], expect: [{ name: "odd", message: "'odd' (gcp:monitoring/alertPolicy:AlertPolicy): has no runbook link in its documentation (found documentation.content not set). Fix: put the runbook URL in documentation.content (e.g. \"Runbook: https://runbooks.example.com/<alert>\") or documentation.links [{ displayName: \"Runbook\", url: \"https://...\" }]." }, { name: "odd", message: "'odd' (gcp:monitoring/alertPolicy:AlertPolicy): notifies nobody: it has no notification channel (found notificationChannels \"x\"). Fix: set notificationChannels to the on-call gcp.monitoring.NotificationChannel ids." }] },
+  ],
+});
