@@ -8,6 +8,7 @@
  * results with an accepted external suppression carrying the waiver's justification.
  */
 import { createHash } from "node:crypto";
+import type * as sarif from "sarif";
 import type { Severity } from "../../policypack/src/catalog";
 import type { GateLine } from "../checklists";
 import type { PolicyMeta, Report, ReportFinding, WaivedFinding } from "./model";
@@ -16,14 +17,12 @@ export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 
-type Level = "error" | "warning" | "note";
-
 function lineText(g: GateLine): string {
   return `${g.checklist} (${g.service}) ${g.section}: ${g.line}`;
 }
 
-function ruleOf(p: PolicyMeta): Record<string, unknown> {
-  const help = p.remediation
+function ruleOf(p: PolicyMeta): sarif.ReportingDescriptor {
+  const help: sarif.MultiformatMessageString | undefined = p.remediation
     ? {
         text: `${p.remediation}${p.gate.length ? ` Checklist: ${p.gate.map(lineText).join("; ")}.` : ""}`,
         markdown: `**Fix:** ${p.remediation}\n\n${p.gate.map((g) => `- ${lineText(g)}`).join("\n")}${p.url ? `\n\n[Documentation](${p.url})` : ""}`,
@@ -51,7 +50,7 @@ function ruleOf(p: PolicyMeta): Record<string, unknown> {
   };
 }
 
-function levelOf(f: ReportFinding | WaivedFinding): Level {
+function levelOf(f: ReportFinding | WaivedFinding): sarif.Result.level {
   if (f.kind === "undecided" || f.kind === "error") return "note";
   return f.enforcementLevel === "mandatory" ? "error" : "warning";
 }
@@ -63,8 +62,8 @@ function fingerprint(f: ReportFinding | WaivedFinding): string {
 export function renderSarif(report: Report): string {
   const index = new Map(report.policies.map((p, i) => [p.name, i]));
   const uri = report.source.file.split("\\").join("/");
-  const result = (f: ReportFinding | WaivedFinding): Record<string, unknown> => {
-    const r: Record<string, unknown> = {
+  const result = (f: ReportFinding | WaivedFinding): sarif.Result => {
+    const r: sarif.Result = {
       ruleId: f.policy,
       ruleIndex: index.get(f.policy),
       level: levelOf(f),
@@ -90,7 +89,7 @@ export function renderSarif(report: Report): string {
     };
     if (f.kind === "waived") {
       const w = f as WaivedFinding;
-      r["suppressions"] = [
+      r.suppressions = [
         {
           kind: "external",
           status: "accepted",
@@ -100,7 +99,7 @@ export function renderSarif(report: Report): string {
     }
     return r;
   };
-  const log = {
+  const log: sarif.Log = {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
     runs: [
