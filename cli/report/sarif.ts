@@ -8,6 +8,8 @@
  * results with an accepted external suppression carrying the waiver's justification.
  */
 import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as sarif from "sarif";
 import type { Severity } from "../../policypack/src/catalog";
 import type { GateLine } from "../checklists";
@@ -59,9 +61,20 @@ function fingerprint(f: ReportFinding | WaivedFinding): string {
   return createHash("sha256").update(`${f.policy}\u0000${f.urn}\u0000${f.kind === "waived" ? "violation" : f.kind}\u0000${f.message}`).digest("hex");
 }
 
+/**
+ * Where the analysed file is. A path relative to the directory the command ran in is a relative
+ * reference against %SRCROOT%, each segment percent-encoded; one outside it (the CLI keeps those
+ * absolute) is an absolute file: URI, and then has no uriBaseId, which may only qualify relative
+ * references (SARIF 2.1.0 §3.4.4; the multitool's SARIF1004).
+ */
+export function artifactLocationOf(file: string): sarif.ArtifactLocation {
+  if (path.isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split(/[\\/]/).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+}
+
 export function renderSarif(report: Report): string {
   const index = new Map(report.policies.map((p, i) => [p.name, i]));
-  const uri = report.source.file.split("\\").join("/");
+  const location = artifactLocationOf(report.source.file);
   const result = (f: ReportFinding | WaivedFinding): sarif.Result => {
     const r: sarif.Result = {
       ruleId: f.policy,
@@ -71,7 +84,7 @@ export function renderSarif(report: Report): string {
       message: { text: f.message },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%", index: 0 }, region: { startLine: 1 } },
+          physicalLocation: { artifactLocation: { ...location, index: 0 }, region: { startLine: 1 } },
           ...(f.urn
             ? { logicalLocations: [{ name: f.name ?? f.urn, fullyQualifiedName: f.urn, kind: "resource" }] }
             : { logicalLocations: [{ name: "stack", fullyQualifiedName: `${report.source.project ?? ""}/${report.source.stack ?? ""}`, kind: "module" }] }),
@@ -115,7 +128,8 @@ export function renderSarif(report: Report): string {
           },
         },
         automationDetails: { id: `readiness-guard/${report.source.kind}/${report.source.stack ?? ""}` },
-        artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],
+        // roles: the artifacts array says what was analysed (an array of bare locations is SARIF2004).
+        artifacts: [{ location, roles: ["analysisTarget"] }],
         invocations: [
           {
             executionSuccessful: true,
