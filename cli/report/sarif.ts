@@ -8,6 +8,9 @@
  * results with an accepted external suppression carrying the waiver's justification.
  */
 import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type * as sarif from "sarif";
 import type { Severity } from "../../policypack/src/catalog";
 import type { GateLine } from "../checklists";
 import type { PolicyMeta, Report, ReportFinding, WaivedFinding } from "./model";
@@ -16,14 +19,12 @@ export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 
-type Level = "error" | "warning" | "note";
-
 function lineText(g: GateLine): string {
   return `${g.checklist} (${g.service}) ${g.section}: ${g.line}`;
 }
 
-function ruleOf(p: PolicyMeta): Record<string, unknown> {
-  const help = p.remediation
+function ruleOf(p: PolicyMeta): sarif.ReportingDescriptor {
+  const help: sarif.MultiformatMessageString | undefined = p.remediation
     ? {
         text: `${p.remediation}${p.gate.length ? ` Checklist: ${p.gate.map(lineText).join("; ")}.` : ""}`,
         markdown: `**Fix:** ${p.remediation}\n\n${p.gate.map((g) => `- ${lineText(g)}`).join("\n")}${p.url ? `\n\n[Documentation](${p.url})` : ""}`,
@@ -51,7 +52,7 @@ function ruleOf(p: PolicyMeta): Record<string, unknown> {
   };
 }
 
-function levelOf(f: ReportFinding | WaivedFinding): Level {
+function levelOf(f: ReportFinding | WaivedFinding): sarif.Result.level {
   if (f.kind === "undecided" || f.kind === "error") return "note";
   return f.enforcementLevel === "mandatory" ? "error" : "warning";
 }
@@ -60,11 +61,22 @@ function fingerprint(f: ReportFinding | WaivedFinding): string {
   return createHash("sha256").update(`${f.policy}\u0000${f.urn}\u0000${f.kind === "waived" ? "violation" : f.kind}\u0000${f.message}`).digest("hex");
 }
 
+/**
+ * Where the analysed file is. A path relative to the directory the command ran in is a relative
+ * reference against %SRCROOT%, each segment percent-encoded; one outside it (the CLI keeps those
+ * absolute) is an absolute file: URI, and then has no uriBaseId, which may only qualify relative
+ * references (SARIF 2.1.0 §3.4.4; the multitool's SARIF1004).
+ */
+export function artifactLocationOf(file: string): sarif.ArtifactLocation {
+  if (path.isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split(/[\\/]/).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+}
+
 export function renderSarif(report: Report): string {
   const index = new Map(report.policies.map((p, i) => [p.name, i]));
-  const uri = report.source.file.split("\\").join("/");
-  const result = (f: ReportFinding | WaivedFinding): Record<string, unknown> => {
-    const r: Record<string, unknown> = {
+  const location = artifactLocationOf(report.source.file);
+  const result = (f: ReportFinding | WaivedFinding): sarif.Result => {
+    const r: sarif.Result = {
       ruleId: f.policy,
       ruleIndex: index.get(f.policy),
       level: levelOf(f),
@@ -72,7 +84,7 @@ export function renderSarif(report: Report): string {
       message: { text: f.message },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%", index: 0 }, region: { startLine: 1 } },
+          physicalLocation: { artifactLocation: { ...location, index: 0 }, region: { startLine: 1 } },
           ...(f.urn
             ? { logicalLocations: [{ name: f.name ?? f.urn, fullyQualifiedName: f.urn, kind: "resource" }] }
             : { logicalLocations: [{ name: "stack", fullyQualifiedName: `${report.source.project ?? ""}/${report.source.stack ?? ""}`, kind: "module" }] }),
@@ -90,7 +102,7 @@ export function renderSarif(report: Report): string {
     };
     if (f.kind === "waived") {
       const w = f as WaivedFinding;
-      r["suppressions"] = [
+      r.suppressions = [
         {
           kind: "external",
           status: "accepted",
@@ -100,7 +112,7 @@ export function renderSarif(report: Report): string {
     }
     return r;
   };
-  const log = {
+  const log: sarif.Log = {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
     runs: [
@@ -116,7 +128,8 @@ export function renderSarif(report: Report): string {
           },
         },
         automationDetails: { id: `readiness-guard/${report.source.kind}/${report.source.stack ?? ""}` },
-        artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],
+        // roles: the artifacts array says what was analysed (an array of bare locations is SARIF2004).
+        artifacts: [{ location, roles: ["analysisTarget"] }],
         invocations: [
           {
             executionSuccessful: true,

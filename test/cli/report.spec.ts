@@ -17,7 +17,7 @@ import { renderJunit, xmlEscape } from "../../cli/report/junit";
 import { md, renderMarkdown } from "../../cli/report/markdown";
 import type { Checked } from "../../cli/report/evaluation";
 import { buildReport, worst, type LineReport, type Report } from "../../cli/report/model";
-import { renderSarif } from "../../cli/report/sarif";
+import { artifactLocationOf, renderSarif } from "../../cli/report/sarif";
 import { renderText } from "../../cli/report/text";
 import { AUDIT_CONFIG, EXPORT, mutatedExport, PACK_VERSION, resourcesOf, ROOT, tmpDir, TODAY } from "./support";
 import { countColour, readPng } from "../support/png";
@@ -235,7 +235,7 @@ describe("audit report (cli/report)", function () {
       ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
       const validate = ajv.compile({ ...rest, $id: id as string });
       const log = JSON.parse(renderSarif(report)) as {
-        runs: { tool: { driver: { rules: { id: string }[] } }; results: Record<string, unknown>[] }[];
+        runs: { tool: { driver: { rules: { id: string }[] } }; results: Record<string, unknown>[]; artifacts: unknown[] }[];
       };
       assert.ok(validate(log), ajv.errorsText(validate.errors));
       const run = log.runs[0];
@@ -249,6 +249,11 @@ describe("audit report (cli/report)", function () {
       assert.deepEqual((residency["locations"] as { logicalLocations: unknown[] }[])[0]?.logicalLocations, [
         { name: "maintenance-invoices", fullyQualifiedName: `${P}gcp:storage/bucket:Bucket::maintenance-invoices`, kind: "resource" },
       ]);
+      assert.deepEqual(run?.artifacts, [
+        { location: { uri: "test/fixtures/state/prod-violations.json", uriBaseId: "%SRCROOT%" }, roles: ["analysisTarget"] },
+      ]);
+      assert.deepEqual(artifactLocationOf("my stacks/a#1?.json"), { uri: "my%20stacks/a%231%3F.json", uriBaseId: "%SRCROOT%" });
+      assert.deepEqual(artifactLocationOf("/srv/x y/export.json"), { uri: "file:///srv/x%20y/export.json" }, "absolute: a file: URI and no uriBaseId (SARIF1004)");
       const waived = run?.results.find((r) => r["suppressions"]) as Record<string, unknown>;
       assert.deepEqual(waived["suppressions"], [
         {
