@@ -1,17 +1,33 @@
 /**
  * The workload view as the workload gates read it: the workload of a resource (unless it delegates
- * its pod template), its containers with undecided reporting, and a container's image matched
- * against a settings list of image substrings.
+ * its pod template), a resource gate over those workloads, their containers with undecided
+ * reporting, and a container's image matched against a settings list of image substrings.
  */
 import { asString, valueAt, type ResourceView } from "../access";
 import { Workload, type ContainerView } from "../access/k8s";
-import type { Reporter } from "../engine/rule";
+import { resourceGate, type Reporter, type ResourceRule } from "../engine/rule";
 import { reportUndecided } from "./undecided";
 
 /** The workload view, unless the resource has no pod template of its own. */
 export function workloadOf(r: ResourceView): Workload | undefined {
   const w = Workload.of(r);
   return w && !w.delegates() ? w : undefined;
+}
+
+/** A workload gate's declaration: a resource gate's, with a check of the workload view. */
+export type WorkloadGate<S> = Omit<ResourceRule<S>, "kind" | "gate" | "check"> & {
+  check(w: Workload, settings: S, report: Reporter): void;
+};
+
+/** A resource gate whose check sees the workload view of each resource that has a pod template of its own (see workloadOf). */
+export function workloadGate<S>({ check, ...gate }: WorkloadGate<S>): ResourceRule<S> {
+  return resourceGate({
+    ...gate,
+    check(r, s, report) {
+      const w = workloadOf(r);
+      if (w) check(w, s, report);
+    },
+  });
 }
 
 /** Containers of a workload; reports undecided (and returns the known part) when the list is unknown. */

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { asString, show, T } from "../../access";
 import { containerGet, K8S_SERVING_TYPES, type ContainerView, type Workload } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { resourceGate, violation, type Reporter } from "../../engine/rule";
+import { violation, type Reporter } from "../../engine/rule";
 import { reportUndecided } from "../../lib/undecided";
-import { containersOf, imageMatches, workloadOf } from "../../lib/workloads";
+import { containersOf, imageMatches, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-health-probes",
@@ -108,13 +108,11 @@ function checkProbe(w: Workload, c: ContainerView, probe: Probe, paths: readonly
   }
 }
 
-export const workloadHealthProbes = resourceGate({
+export const workloadHealthProbes = workloadGate({
   meta,
   types: [...K8S_SERVING_TYPES, T.cloudRunService],
   settings,
-  check(r, s: ProbeSettings, report) {
-    const w = workloadOf(r);
-    if (!w) return;
+  check(w, s: ProbeSettings, report) {
     for (const c of containersOf(w, report, { init: false })) {
       if (!c.serving) continue; // sidecars and workers without ports serve no traffic
       const nonHttp = imageMatches(c, s.nonHttpImages);

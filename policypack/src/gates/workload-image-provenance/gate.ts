@@ -3,9 +3,9 @@ import { z } from "zod";
 import { asString, show } from "../../access";
 import { containerGet, WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { resourceGate, violation } from "../../engine/rule";
+import { violation } from "../../engine/rule";
 import { reportUndecided } from "../../lib/undecided";
-import { containersOf, workloadOf } from "../../lib/workloads";
+import { containersOf, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-image-provenance",
@@ -47,13 +47,12 @@ export function imageProblems(image: string, approved: readonly string[]): strin
   return problems;
 }
 
-export const workloadImageProvenance = resourceGate({
+export const workloadImageProvenance = workloadGate({
   meta,
   types: WORKLOAD_TYPES,
   settings,
-  check(r, s: ProvenanceSettings, report) {
-    const w = workloadOf(r);
-    if (!w) return;
+  check(w, s: ProvenanceSettings, report) {
+    const r = w.r;
     for (const c of containersOf(w, report)) {
       const l = containerGet(c, "image");
       if (l.kind === "unknown") {

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { show } from "../../access";
 import { WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { resourceGate, violation } from "../../engine/rule";
+import { violation } from "../../engine/rule";
 import { memoByString } from "../../memo";
 import { reportUndecided } from "../../lib/undecided";
-import { containersOf, workloadOf } from "../../lib/workloads";
+import { containersOf, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-no-orm-synchronize",
@@ -44,13 +44,12 @@ function judgeSyncName(name: string): boolean {
   return SYNC_NAME.test(n) || n === "SYNCHRONIZE" || n === "SYNCHRONISE" || DDL_AUTO_NAME.test(n);
 }
 
-export const workloadNoOrmSynchronize = resourceGate({
+export const workloadNoOrmSynchronize = workloadGate({
   meta,
   types: WORKLOAD_TYPES,
   settings,
-  check(r, _s, report) {
-    const w = workloadOf(r);
-    if (!w) return;
+  check(w, _s, report) {
+    const r = w.r;
     for (const c of containersOf(w, report)) {
       const env = w.env(c);
       if (env.unknown) reportUndecided(report, r, `'${env.unknown}'`);

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { show, valueAt } from "../../access";
 import { containerGet, formatQuantity, parseQuantity, WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { resourceGate, violation } from "../../engine/rule";
+import { violation } from "../../engine/rule";
 import { memoByObject } from "../../memo";
 import { reportUndecided } from "../../lib/undecided";
-import { containersOf, workloadOf } from "../../lib/workloads";
+import { containersOf, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-resource-limits",
@@ -52,13 +52,12 @@ const limitsOf: (s: LimitSettings) => Maxima = memoByObject((s) => ({
   maxText: { cpu: show(s.maxCpuLimit), memory: show(s.maxMemoryLimit) },
 }));
 
-export const workloadResourceLimits = resourceGate({
+export const workloadResourceLimits = workloadGate({
   meta,
   types: WORKLOAD_TYPES,
   settings,
-  check(r, s: LimitSettings, report) {
-    const w = workloadOf(r);
-    if (!w) return;
+  check(w, s: LimitSettings, report) {
+    const r = w.r;
     const { max, maxText } = limitsOf(s);
     const kinds = w.platform === "kubernetes" ? K8S_KINDS : CLOUD_RUN_KINDS;
     for (const c of containersOf(w, report)) {

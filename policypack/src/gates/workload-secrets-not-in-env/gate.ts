@@ -3,11 +3,11 @@ import { z } from "zod";
 import { asArray, asString, lookup, show, T, typeFromUrn, valueAt } from "../../access";
 import { WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { resourceGate, undecidedMessage, violation } from "../../engine/rule";
+import { undecidedMessage, violation } from "../../engine/rule";
 import { memoByObject } from "../../memo";
 import { secretLookingName, secretShape } from "../../lib/secrets";
 import { reportUndecided } from "../../lib/undecided";
-import { containersOf, workloadOf } from "../../lib/workloads";
+import { containersOf, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-secrets-not-in-env",
@@ -77,13 +77,12 @@ const MOUNT_FIX_K8S =
   'mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver "secrets-store.csi.k8s.io", a SecretProviderClass with provider gcp) and read the file';
 const MOUNT_FIX_RUN = "mount it from Secret Manager instead: a template.volumes[] entry with secret: {secret: <secret id>} and a volumeMount, and read the file";
 
-export const workloadSecretsNotInEnv = resourceGate({
+export const workloadSecretsNotInEnv = workloadGate({
   meta,
   types: WORKLOAD_TYPES,
   settings,
-  check(r, s: SecretsSettings, report) {
-    const w = workloadOf(r);
-    if (!w) return;
+  check(w, s: SecretsSettings, report) {
+    const r = w.r;
     const fixMount = w.platform === "cloudrun" ? MOUNT_FIX_RUN : MOUNT_FIX_K8S;
     const allowed = allowedNames(s);
     const deps = r.input.dependencies === undefined ? undefined : r.dependenciesOf(w.dependencyProp).map(typeFromUrn);

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { show, T } from "../../access";
 import { K8S_SERVING_TYPES, type EnvVar } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { resourceGate, violation } from "../../engine/rule";
+import { violation } from "../../engine/rule";
 import { reportUndecided } from "../../lib/undecided";
-import { containersOf, imageMatches, workloadOf } from "../../lib/workloads";
+import { containersOf, imageMatches, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-telemetry",
@@ -36,13 +36,12 @@ function envSet(e: EnvVar | undefined): boolean {
   return e.source !== "none";
 }
 
-export const workloadTelemetry = resourceGate({
+export const workloadTelemetry = workloadGate({
   meta,
   types: [...K8S_SERVING_TYPES, T.cloudRunService],
   settings,
-  check(r, s: TelemetrySettings, report) {
-    const w = workloadOf(r);
-    if (!w) return;
+  check(w, s: TelemetrySettings, report) {
+    const r = w.r;
     for (const c of containersOf(w, report, { init: false })) {
       if (!c.serving) continue;
       if (imageMatches(c, s.exemptImages)) continue;
