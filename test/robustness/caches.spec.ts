@@ -20,7 +20,7 @@ import { ResourceView, typeFromUrn } from "../../policypack/src/access/resource"
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { memoByObject } from "../../policypack/src/memo";
 import { isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
-import { secretLookingName, secretShape } from "../../policypack/src/policies/workloads";
+import { secretLookingName, secretShape } from "../../policypack/src/lib/secrets";
 import { loadParserOnce } from "../../policypack/src/sql/parser";
 import { clearReplayCache, replay } from "../../policypack/src/sql/replay";
 import { deployment, gateway, ingress } from "../fixtures/k8s";

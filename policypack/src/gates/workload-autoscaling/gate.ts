@@ -1,7 +1,10 @@
 /** The `workload-autoscaling` gate: its catalog record, settings and check. */
+import { z } from "zod";
+import { asArray, asNumber, asString, show, T, valueAt, type Lookup, type ResourceView } from "../../access";
+import { K8S_SERVING_TYPES, SCALE_KIND } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { workloadAutoscaling as legacy } from "../../policies/workloads";
+import { stackGate, violation } from "../../engine/rule";
+import { reportUndecided } from "../../lib/undecided";
 
 export const meta = defineMeta({
   name: "workload-autoscaling",
@@ -19,4 +22,190 @@ export const meta = defineMeta({
   ],
 });
 
-export const workloadAutoscaling = withMeta(meta, legacy);
+export const settings = z
+  .strictObject({
+    minReplicas: z.number().int().min(1).max(100).default(2),
+    minCpuUtilization: z.number().int().min(1).max(100).default(50),
+    maxCpuUtilization: z.number().int().min(1).max(100).default(80),
+  })
+  .refine((s) => s.minCpuUtilization <= s.maxCpuUtilization, {
+    message: "minCpuUtilization must not exceed maxCpuUtilization. Fix: e.g. 50 and 80.",
+  });
+
+type AutoscalingSettings = z.infer<typeof settings>;
+
+/** Kubernetes' CPU target when an HPA names no metric. */
+const K8S_DEFAULT_CPU_TARGET = 80;
+
+interface HpaVerdict {
+  readonly problems: readonly string[];
+  readonly unknown?: string;
+}
+
+/** Checks one HPA against the settings. */
+export function judgeHpa(hpa: ResourceView, s: AutoscalingSettings): HpaVerdict {
+  const problems: string[] = [];
+  for (const f of ["spec.minReplicas", "spec.maxReplicas", "spec.metrics", "spec.targetCPUUtilizationPercentage"]) {
+    if (hpa.unknown(f)) return { problems, unknown: `'${f}' of ${hpa.display()}` };
+  }
+  const min = hpa.get("spec.minReplicas").kind === "absent" ? 1 : hpa.num("spec.minReplicas");
+  const max = hpa.num("spec.maxReplicas");
+  if (min === undefined || min < s.minReplicas) problems.push(`minReplicas ${show(hpa.value("spec.minReplicas") ?? "1 (default)")} is below ${s.minReplicas}`);
+  if (max === undefined) problems.push(`maxReplicas ${show(hpa.value("spec.maxReplicas"))} is not a number`);
+  else if (min !== undefined && max <= min) problems.push(`maxReplicas ${max} is not above minReplicas ${min}, so it never scales out`);
+  let target: number | undefined;
+  let targetText: string;
+  if (hpa.type === T.hpaV1) {
+    const t = hpa.get("spec.targetCPUUtilizationPercentage");
+    target = t.kind === "absent" ? K8S_DEFAULT_CPU_TARGET : asNumber(t.kind === "known" ? t.value : undefined);
+    targetText = t.kind === "absent" ? `${K8S_DEFAULT_CPU_TARGET} % (Kubernetes default)` : `${show(hpa.value("spec.targetCPUUtilizationPercentage"))} %`;
+  } else {
+    const metrics = asArray(hpa.value("spec.metrics"));
+    if (metrics.length === 0) {
+      target = K8S_DEFAULT_CPU_TARGET;
+      targetText = `${K8S_DEFAULT_CPU_TARGET} % (Kubernetes default, no metrics)`;
+    } else {
+      const cpu = metrics.find((m) => asString(valueAt(m, "type")) === "Resource" && asString(valueAt(m, "resource.name")) === "cpu");
+      const util = cpu === undefined ? undefined : valueAt(cpu, "resource.target.averageUtilization");
+      target = asNumber(util);
+      targetText = cpu === undefined ? "no cpu Resource metric" : `cpu averageUtilization ${show(util)}`;
+    }
+  }
+  if (target === undefined || target < s.minCpuUtilization || target > s.maxCpuUtilization) {
+    problems.push(`the CPU utilisation target (${targetText}) is not within ${s.minCpuUtilization}–${s.maxCpuUtilization} %`);
+  }
+  return { problems };
+}
+
+/** Checks a Cloud Run service's min/max instances. */
+function judgeCloudRun(r: ResourceView, s: AutoscalingSettings): HpaVerdict {
+  const paths = ["scaling", "template.scaling"];
+  for (const p of paths) if (r.unknown(p)) return { problems: [], unknown: `'${p}'` };
+  const pick = (field: string): { path: string; l: Lookup } | undefined => {
+    for (const p of ["template.scaling", "scaling"]) {
+      const l = r.get(`${p}.${field}`);
+      if (l.kind !== "absent") return { path: `${p}.${field}`, l };
+    }
+    return undefined;
+  };
+  const problems: string[] = [];
+  if (r.str("scaling.scalingMode") === "MANUAL") {
+    problems.push(`scaling.scalingMode is "MANUAL" (fixed instance count)`);
+    return { problems };
+  }
+  const minP = pick("minInstanceCount");
+  const maxP = pick("maxInstanceCount");
+  for (const p of [minP, maxP]) if (p?.l.kind === "unknown") return { problems, unknown: `'${p.path}'` };
+  const min = minP ? asNumber(valueAt(r.props, minP.path)) : undefined;
+  const max = maxP ? asNumber(valueAt(r.props, maxP.path)) : undefined;
+  if (min === undefined || min < s.minReplicas) {
+    problems.push(`min instances ${minP ? `${minP.path} ${show(valueAt(r.props, minP.path))}` : "not set (Cloud Run default 0)"} is below ${s.minReplicas}`);
+  }
+  if (max === undefined) problems.push("max instances (template.scaling.maxInstanceCount) is not set");
+  else if (max <= (min ?? 0)) problems.push(`max instances ${max} is not above min instances ${min ?? 0}`);
+  return { problems };
+}
+
+function hpaKey(ns: string, kind: string, name: string): string {
+  return `${ns}/${kind}/${name}`;
+}
+
+export const workloadAutoscaling = stackGate({
+  meta,
+  settings,
+  check(stack, s: AutoscalingSettings, report) {
+    const byTarget = new Map<string, ResourceView[]>();
+    const byName = new Map<string, ResourceView[]>();
+    /** HPAs whose target is unknown at preview and not settled by a dependency, per namespace. */
+    const unsettled = new Map<string, ResourceView[]>();
+    const add = (m: Map<string, ResourceView[]>, k: string, v: ResourceView) => {
+      const l = m.get(k);
+      if (l) l.push(v);
+      else m.set(k, [v]);
+    };
+    for (const hpa of stack.ofType(T.hpa, T.hpaV1)) {
+      const ns = hpa.namespace();
+      const kind = hpa.str("spec.scaleTargetRef.kind");
+      const name = hpa.str("spec.scaleTargetRef.name");
+      if (hpa.unknown("spec.scaleTargetRef.kind") || hpa.unknown("spec.scaleTargetRef.name") || hpa.unknown("metadata.namespace")) {
+        const dep = [T.deployment, T.statefulSet, T.rollout].map((t) => stack.dependsOnType(hpa, "spec", t)).find((d) => d !== undefined);
+        if (dep && !hpa.unknown("metadata.namespace")) add(byTarget, hpaKey(ns, SCALE_KIND[dep.type] as string, dep.k8sName()), hpa);
+        else add(unsettled, hpa.unknown("metadata.namespace") ? "*" : ns, hpa);
+        continue;
+      }
+      if (kind && name) {
+        add(byTarget, hpaKey(ns, kind, name), hpa);
+        add(byName, `${kind}/${name}`, hpa);
+      }
+    }
+    for (const w of stack.ofType(...K8S_SERVING_TYPES)) {
+      const service = stack.serviceOf(w);
+      if (!service) continue;
+      const ns = w.namespace();
+      const kind = SCALE_KIND[w.type] as string;
+      const hpas = byTarget.get(hpaKey(ns, kind, w.k8sName())) ?? [];
+      if (hpas.length === 0) {
+        if ((unsettled.get(ns) ?? unsettled.get("*")) !== undefined) {
+          reportUndecided(report, w, "the scaleTargetRef of an HorizontalPodAutoscaler in its namespace", service);
+          continue;
+        }
+        if (w.unknown("metadata.name") || w.unknown("metadata.namespace")) {
+          reportUndecided(report, w, "its name or namespace (which an HPA's scaleTargetRef must match)", service);
+          continue;
+        }
+        const elsewhere = (byName.get(`${kind}/${w.k8sName()}`) ?? []).filter((h) => h.namespace() !== ns);
+        report({
+          subject: w,
+          service,
+          message: violation(
+            w.display(),
+            `service '${service}' ${kind} ${show(w.k8sName())} in namespace ${show(ns)} is not targeted by any HorizontalPodAutoscaler`,
+            elsewhere.length > 0
+              ? `only ${elsewhere.map((h) => `${h.display()} in namespace ${show(h.namespace())}`).join(", ")}, and an HPA scales workloads of its own namespace only`
+              : "no HPA",
+            `add an autoscaling/v2 HorizontalPodAutoscaler in namespace ${show(ns)} with scaleTargetRef {kind: "${kind}", name: ${show(w.k8sName())}}, minReplicas ≥ ${s.minReplicas}, maxReplicas above it and a cpu averageUtilization target within ${s.minCpuUtilization}–${s.maxCpuUtilization} %`,
+          ),
+        });
+        continue;
+      }
+      const verdicts = hpas.map((h) => ({ h, v: judgeHpa(h, s) }));
+      if (verdicts.some((x) => x.v.problems.length === 0 && !x.v.unknown)) continue;
+      const unknown = verdicts.find((x) => x.v.unknown);
+      if (unknown) {
+        reportUndecided(report, w, unknown.v.unknown as string, service);
+        continue;
+      }
+      const first = verdicts[0] as { h: ResourceView; v: HpaVerdict };
+      report({
+        subject: w,
+        service,
+        message: violation(
+          w.display(),
+          `service '${service}' ${kind} ${show(w.k8sName())} is autoscaled by ${first.h.display()} outside the pack's bounds`,
+          first.v.problems.join("; "),
+          `set minReplicas ≥ ${s.minReplicas}, maxReplicas above minReplicas and a cpu averageUtilization target within ${s.minCpuUtilization}–${s.maxCpuUtilization} %`,
+        ),
+      });
+    }
+    for (const r of stack.ofType(T.cloudRunService)) {
+      const service = stack.serviceOf(r);
+      if (!service) continue;
+      const v = judgeCloudRun(r, s);
+      if (v.unknown) {
+        reportUndecided(report, r, v.unknown, service);
+        continue;
+      }
+      if (v.problems.length === 0) continue;
+      report({
+        subject: r,
+        service,
+        message: violation(
+          r.display(),
+          `service '${service}' Cloud Run service does not autoscale within the pack's bounds`,
+          v.problems.join("; "),
+          `set template.scaling.minInstanceCount ≥ ${s.minReplicas} and template.scaling.maxInstanceCount above it`,
+        ),
+      });
+    }
+  },
+});

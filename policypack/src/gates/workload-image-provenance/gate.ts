@@ -1,7 +1,11 @@
 /** The `workload-image-provenance` gate: its catalog record, settings and check. */
+import { z } from "zod";
+import { asString, show } from "../../access";
+import { containerGet, WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { workloadImageProvenance as legacy } from "../../policies/workloads";
+import { violation } from "../../engine/rule";
+import { reportUndecided } from "../../lib/undecided";
+import { containersOf, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-image-provenance",
@@ -15,4 +19,57 @@ export const meta = defineMeta({
   sources: [{ seed: "000", section: "Deployment", line: "Docker image built and pushed to registry" }],
 });
 
-export const workloadImageProvenance = withMeta(meta, legacy);
+export const settings = z.strictObject({
+  approvedRegistries: z
+    .array(
+      z.string().regex(/^[a-z0-9-]+-docker\.pkg\.dev\/([a-z0-9._-]+\/)*$/, {
+        message: 'must be an Artifact Registry prefix ending in "/", such as "europe-west1-docker.pkg.dev/acme-prod/services/". Fix: use <region>-docker.pkg.dev/<project>/<repository>/.',
+      }),
+    )
+    .min(1)
+    .default(["europe-west1-docker.pkg.dev/"]),
+});
+
+type ProvenanceSettings = z.infer<typeof settings>;
+
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+
+/** What is wrong with an image reference, if anything. */
+export function imageProblems(image: string, approved: readonly string[]): string[] {
+  const problems: string[] = [];
+  const host = image.split("/")[0] ?? "";
+  if (!/^[a-z0-9-]+-docker\.pkg\.dev$/.test(host)) {
+    problems.push(`it does not come from Artifact Registry (registry ${show(image.includes("/") && /[.:]/.test(host) ? host : "docker.io (implicit)")})`);
+  } else if (!approved.some((p) => image.startsWith(p))) {
+    problems.push(`its repository is not an approved one (${approved.map((p) => show(p)).join(", ")})`);
+  }
+  if (!DIGEST.test(image)) problems.push("it is not pinned by digest (@sha256:<64 hex>)");
+  return problems;
+}
+
+export const workloadImageProvenance = workloadGate({
+  meta,
+  types: WORKLOAD_TYPES,
+  settings,
+  check(w, s: ProvenanceSettings, report) {
+    const r = w.r;
+    for (const c of containersOf(w, report)) {
+      const l = containerGet(c, "image");
+      if (l.kind === "unknown") {
+        reportUndecided(report, r, `the image of ${c.label} ('${c.path}.image')`);
+        continue;
+      }
+      const image = l.kind === "known" ? asString(l.value) : undefined;
+      const problems = image === undefined ? ["it names no image"] : imageProblems(image, s.approvedRegistries);
+      if (problems.length === 0) continue;
+      report({
+        message: violation(
+          r.display(),
+          `${c.label}: its image is not from the approved registry pinned by digest: ${problems.join("; ")}`,
+          `${c.path}.image ${show(image)}`,
+          `push the image to ${s.approvedRegistries[0]}<project>/<repository>/ and reference it as <image>@sha256:<digest>`,
+        ),
+      });
+    }
+  },
+});

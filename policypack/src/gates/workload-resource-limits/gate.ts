@@ -1,7 +1,12 @@
 /** The `workload-resource-limits` gate: its catalog record, settings and check. */
+import { z } from "zod";
+import { show, valueAt } from "../../access";
+import { containerGet, formatQuantity, parseQuantity, WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { workloadResourceLimits as legacy } from "../../policies/workloads";
+import { violation } from "../../engine/rule";
+import { memoByObject } from "../../memo";
+import { reportUndecided } from "../../lib/undecided";
+import { containersOf, workloadGate } from "../../lib/workloads";
 
 export const meta = defineMeta({
   name: "workload-resource-limits",
@@ -15,4 +20,108 @@ export const meta = defineMeta({
   sources: [{ seed: "002", section: "8. Deployment", line: "Resource limits set (CPU, mem) per DEPLOYMENT_TOPOLOGY.md §2" }],
 });
 
-export const workloadResourceLimits = withMeta(meta, legacy);
+function quantitySchema(kind: "cpu" | "memory", example: string) {
+  return z
+    .union([z.string(), z.number()])
+    .refine((v) => (parseQuantity(v) ?? 0) > 0, {
+      message: `must be a positive Kubernetes ${kind} quantity such as ${show(example)}. Fix: use e.g. ${show(example)}.`,
+    })
+    .default(example);
+}
+
+export const settings = z.strictObject({
+  maxCpuLimit: quantitySchema("cpu", "4"),
+  maxMemoryLimit: quantitySchema("memory", "8Gi"),
+});
+
+type LimitSettings = z.infer<typeof settings>;
+
+const RESOURCES = ["cpu", "memory"] as const;
+/** "resources.limits.cpu", ...: built once, not per container. */
+const RESOURCE_FIELDS = {
+  requests: { cpu: "resources.requests.cpu", memory: "resources.requests.memory" },
+  limits: { cpu: "resources.limits.cpu", memory: "resources.limits.memory" },
+} as const;
+const K8S_KINDS = ["requests", "limits"] as const;
+const CLOUD_RUN_KINDS = ["limits"] as const;
+
+type Maxima = { readonly max: Readonly<Record<"cpu" | "memory", number>>; readonly maxText: Readonly<Record<"cpu" | "memory", string>> };
+/** The configured maxima, parsed and rendered once per settings object. */
+const limitsOf: (s: LimitSettings) => Maxima = memoByObject((s) => ({
+  max: { cpu: parseQuantity(s.maxCpuLimit) as number, memory: parseQuantity(s.maxMemoryLimit) as number },
+  maxText: { cpu: show(s.maxCpuLimit), memory: show(s.maxMemoryLimit) },
+}));
+
+export const workloadResourceLimits = workloadGate({
+  meta,
+  types: WORKLOAD_TYPES,
+  settings,
+  check(w, s: LimitSettings, report) {
+    const r = w.r;
+    const { max, maxText } = limitsOf(s);
+    const kinds = w.platform === "kubernetes" ? K8S_KINDS : CLOUD_RUN_KINDS;
+    for (const c of containersOf(w, report)) {
+      const missing: string[] = [];
+      const bad: string[] = [];
+      const values: Partial<Record<string, number>> = {};
+      for (const res of RESOURCES) {
+        for (const kind of kinds) {
+          const field = RESOURCE_FIELDS[kind][res];
+          const l = containerGet(c, field);
+          if (l.kind === "unknown") {
+            reportUndecided(report, r, `'${c.path}.${field}'`);
+            continue;
+          }
+          if (l.kind === "absent") {
+            missing.push(field);
+            continue;
+          }
+          const q = parseQuantity(l.value);
+          if (q === undefined || q <= 0) bad.push(`${field} ${show(l.value)}`);
+          else values[field] = q;
+        }
+      }
+      if (missing.length > 0) {
+        report({
+          message: violation(
+            r.display(),
+            `${c.label} has no ${missing.join(", ")}`,
+            `${c.path}.resources ${show(containerGet(c, "resources").kind === "known" ? valueAt(c.raw, "resources") : undefined)}`,
+            w.platform === "kubernetes"
+              ? `set resources.requests and resources.limits for cpu and memory (limits at most cpu ${maxText.cpu}, memory ${maxText.memory})`
+              : `set resources.limits.cpu and resources.limits.memory (at most cpu ${maxText.cpu}, memory ${maxText.memory})`,
+          ),
+        });
+      }
+      if (bad.length > 0) {
+        report({
+          message: violation(r.display(), `${c.label} has a resource quantity that is not a valid positive Kubernetes quantity`, bad.join(", "), 'use quantities such as "500m", "2", "512Mi", "1Gi"'),
+        });
+      }
+      for (const res of RESOURCES) {
+        const limit = values[RESOURCE_FIELDS.limits[res]];
+        const request = values[RESOURCE_FIELDS.requests[res]];
+        if (limit !== undefined && limit > max[res]) {
+          report({
+            message: violation(
+              r.display(),
+              `${c.label}: its ${res} limit is above the pack's maximum ${maxText[res]}`,
+              `resources.limits.${res} ${show(valueAt(c.raw, `resources.limits.${res}`))} (${formatQuantity(limit, res)})`,
+              `lower resources.limits.${res} to at most ${maxText[res]}, or scale out instead`,
+            ),
+          });
+        }
+        if (limit !== undefined && request !== undefined && request > limit) {
+          report({
+            message: violation(
+              r.display(),
+              `${c.label}: its ${res} request is above its limit`,
+              `requests.${res} ${show(valueAt(c.raw, `resources.requests.${res}`))} > limits.${res} ${show(valueAt(c.raw, `resources.limits.${res}`))}`,
+              `set resources.requests.${res} at most resources.limits.${res}`,
+            ),
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,88 @@
+/** Examples of `workload-secrets-not-in-env`, run by test/gates/examples.spec.ts. */
+import { T } from "../../access/tokens";
+import { PEM } from "../../../../test/fixtures/k8s";
+import { allKinds, C0, ENV, KIND, RUN0, withEnv } from "../../../../test/fixtures/workloads";
+import { at, change, examples } from "../../../../test/support/examples";
+import { res, UNKNOWN } from "../../../../test/support/fixtures";
+
+const VOLUME1 = "spec.template.spec.volumes.1";
+const SECRET_KEY_REF = { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } };
+const ENV_FROM_SECRET = [{ configMapRef: { name: "cfg" } }, { secretRef: { name: "all-secrets" } }];
+const RANDOM_PASSWORD = "urn:pulumi:prod::readiness::random:index/randomPassword:RandomPassword::db-pw";
+
+/** The Deployment with env DB_HOST computed at apply, depending on `urn` for its spec. */
+function hostComputedFrom(urn: string) {
+  return change(KIND.deployment, (d) => ({ ...withEnv(d, { name: "DB_HOST", value: UNKNOWN }), dependencies: [urn], propertyDependencies: { spec: [urn] } }));
+}
+
+export default examples({
+  baseline: allKinds,
+  compliant: [
+    {
+      title: "references and settings with secret-looking names",
+      stack: change(KIND.deployment, (d) =>
+        withEnv(
+          d,
+          { name: "JWT_SECRET_PATH", value: "/var/secrets/jwt" },
+          { name: "TOKEN_TTL", value: "3600" },
+          { name: "SECRET_NAME", value: "projects/acme/secrets/db" },
+          { name: "API_KEY", value: "projects/acme/secrets/api-key/versions/latest" },
+          { name: "DB_PASSWORD", value: "$(DB_PASSWORD_FROM_FILE)" },
+          { name: "PWD", value: "/app" },
+          { name: "AUTH_TOKEN", value: "" },
+          { name: "DATABASE_URL", value: "postgres://app:$(DB_PASSWORD)@127.0.0.1:6432/app" },
+        ),
+      ),
+    },
+    { title: "a secretKeyRef outside strict mode", stack: change(KIND.deployment, (d) => withEnv(d, SECRET_KEY_REF)), config: { strict: false } },
+    { title: "envFrom a Secret outside strict mode", stack: at(KIND.deployment, `${C0}.envFrom`, ENV_FROM_SECRET), config: { strict: false } },
+    { title: "a projected volume with a service-account token only", stack: at(KIND.deployment, VOLUME1, { name: "t", projected: { sources: [{ serviceAccountToken: { path: "t" } }] } }) },
+    {
+      title: "Cloud Run: valueSource.secretKeyRef outside strict mode",
+      stack: at(KIND.cloudRunService, `${RUN0}.envs.2`, { name: "DB_PASSWORD", valueSource: { secretKeyRef: { secret: "db-password", version: "latest" } } }),
+      config: { strict: false },
+    },
+    { title: "a value computed at apply from a Cloud SQL instance's output", stack: hostComputedFrom(res(T.sqlInstance, "db", {}).urn) },
+  ],
+  violating: [
+    { title: "a PEM key under an innocent name (not echoed)", stack: change(KIND.deployment, (d) => withEnv(d, { name: "GREETING", value: PEM })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env GREETING holds a literal value shaped like a PEM private key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "a literal value under a secret-looking name (not echoed)", stack: change(KIND.deployment, (d) => withEnv(d, { name: "DB_PASSWORD", value: "correct horse battery" })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env DB_PASSWORD has a secret-looking name and holds a literal value (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    {
+      title: "a connection string with a password in an init container (not echoed)",
+      stack: at(KIND.deployment, "spec.template.spec.initContainers.0.env", [{ name: "DATABASE_URL", value: "postgres://app:s3cr3t-pass@10.0.0.5:5432/app" }]),
+      expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): init container 'wait-for-db': env DATABASE_URL holds a literal value shaped like a connection string with an embedded password (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }],
+    },
+    { title: "strict mode: a secretKeyRef", stack: change(KIND.deployment, (d) => withEnv(d, SECRET_KEY_REF)), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env DB_PASSWORD delivers a secret through the environment (strict mode) (found Kubernetes Secret \"db\" key \"password\"). Fix: mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "strict mode: envFrom a Secret", stack: at(KIND.deployment, `${C0}.envFrom`, ENV_FROM_SECRET), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': envFrom loads a whole Kubernetes Secret into the environment (strict mode) (found spec.template.spec.containers[0].envFrom[1].secretRef.name \"all-secrets\"). Fix: mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "strict mode: a Kubernetes Secret volume", stack: at(KIND.deployment, VOLUME1, { name: "tls", secret: { secretName: "api-tls" } }), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): volume \"tls\" mounts a Kubernetes Secret, not a Secret Manager secret (strict mode) (found spec.template.spec.volumes[1] secret.secretName \"api-tls\"). Fix: use a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\") with a SecretProviderClass of provider gcp." }] },
+    {
+      title: "strict mode: a projected Secret volume",
+      stack: at(KIND.deployment, VOLUME1, { name: "p", projected: { sources: [{ secret: { name: "x" } }, { serviceAccountToken: { path: "t" } }] } }),
+      expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): volume \"p\" mounts a Kubernetes Secret, not a Secret Manager secret (strict mode) (found spec.template.spec.volumes[1] a projected secret source). Fix: use a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\") with a SecretProviderClass of provider gcp." }],
+    },
+    {
+      title: "Cloud Run, strict mode: valueSource.secretKeyRef",
+      stack: at(KIND.cloudRunService, `${RUN0}.envs.2`, { name: "DB_PASSWORD", valueSource: { secretKeyRef: { secret: "db-password", version: "latest" } } }),
+      expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): container 'app': env DB_PASSWORD delivers a secret through the environment (strict mode) (found Secret Manager secret \"db-password\" version \"latest\"). Fix: mount it from Secret Manager instead: a template.volumes[] entry with secret: {secret: <secret id>} and a volumeMount, and read the file." }],
+    },
+    {
+      title: "Cloud Run job: a literal access token",
+      stack: at(KIND.cloudRunJob, "template.template.containers.0.envs.1", { name: "STRIPE_KEY", value: `sk_live_${"a1B2c3D4".repeat(4)}` }),
+      expect: [{ name: "registration-export", message: "'registration-export' (gcp:cloudrunv2/job:Job): container '#0': env STRIPE_KEY holds a literal value shaped like an access token (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a template.volumes[] entry with secret: {secret: <secret id>} and a volumeMount, and read the file." }],
+    },
+    { title: "a secret-looking name set to a value computed at apply", stack: change(KIND.deployment, (d) => withEnv(d, { name: "DB_PASSWORD", value: UNKNOWN })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env DB_PASSWORD is set to a literal value computed at apply (found spec.template.spec.containers[0].env[6].value (a secret-looking name)). Fix: mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "a value computed at apply from a RandomPassword output", stack: hostComputedFrom(RANDOM_PASSWORD), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env DB_HOST is set to a literal value computed at apply from a random:index/randomPassword:RandomPassword output (found spec.template.spec.containers[0].env[6].value (a secret-looking source)). Fix: mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "a value computed at apply, no dependencies known", stack: change(KIND.deployment, (d) => withEnv(d, { name: "DB_HOST", value: UNKNOWN })), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): the value of env DB_HOST (so its shape cannot be checked for a secret) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    {
+      title: "allowNames exempts a name from name matching, never from value shapes",
+      stack: change(KIND.deployment, (d) => withEnv(d, { name: "SESSION_TOKEN", value: "not-really-secret" }, { name: "PUBLIC_TOKEN", value: PEM })),
+      config: { allowNames: ["session_token", "PUBLIC_TOKEN"] },
+      expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env PUBLIC_TOKEN holds a literal value shaped like a PEM private key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }],
+    },
+    { title: "env unknown at preview", stack: at(KIND.deployment, ENV, UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].env' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "envFrom unknown at preview", stack: at(KIND.deployment, `${C0}.envFrom`, UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].envFrom' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "an envFrom secretRef unknown at preview", stack: at(KIND.deployment, `${C0}.envFrom`, [{ secretRef: UNKNOWN }]), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].envFrom[0]' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "volumes unknown at preview", stack: at(KIND.deployment, "spec.template.spec.volumes", UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.volumes' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "a volume's CSI driver unknown at preview", stack: at(KIND.deployment, "spec.template.spec.volumes.0.csi.driver", UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.volumes[0]' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+  ],
+});
