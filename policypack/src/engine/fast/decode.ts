@@ -18,9 +18,7 @@
  *   Value { null 1, double 2, string 3, bool 4, Struct 5, ListValue 6 }
  */
 import type { ResourceInput } from "../../access/resource";
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_VALUE as SECRET_SIG, SIG_KEY } from "../../access/values";
 
 /** Node's direct slice bindings (what Buffer#toString calls after its argument checks). */
 type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
