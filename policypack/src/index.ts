@@ -9,7 +9,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { toPulumiPolicy } from "./engine/adapter";
 import { responseShare } from "./engine/bound";
 import { installConfigureGuard } from "./engine/configure-guard";
-import { installFastAnalyzeStack } from "./engine/fast/analyze-stack";
+import { fastStackEnabled, installFastAnalyzeStack } from "./engine/fast/analyze-stack";
 import { stackFactsFromEnv } from "./facts";
 import { RULES } from "./gates";
 
@@ -33,18 +33,21 @@ const policies = RULES.map((rule) => toPulumiPolicy(rule, env));
 
 installConfigureGuard(grpc, RULES);
 // AnalyzeStack in one pass (one decode, one StackView for every stack policy), same diagnostics as the SDK's.
-installFastAnalyzeStack({
-  grpc,
-  rules: RULES,
-  policies,
-  packName: "readiness-guard",
-  packVersion: version,
-  packLevel: "mandatory",
-  today: env.today,
-  facts: env.facts,
-  // READINESS_GUARD_WARMUP=0 turns the warm-up off (see fast/warmup.ts).
-  warmUp: process.env["READINESS_GUARD_WARMUP"] !== "0",
-});
+// READINESS_GUARD_FAST_STACK=0 leaves AnalyzeStack to the SDK's own handler (and so has no warm-up).
+if (fastStackEnabled(process.env)) {
+  installFastAnalyzeStack({
+    grpc,
+    rules: RULES,
+    policies,
+    packName: "readiness-guard",
+    packVersion: version,
+    packLevel: "mandatory",
+    today: env.today,
+    facts: env.facts,
+    // READINESS_GUARD_WARMUP=0 turns the warm-up off (see fast/warmup.ts).
+    warmUp: process.env["READINESS_GUARD_WARMUP"] !== "0",
+  });
+}
 
 new PolicyPack("readiness-guard", {
   displayName: "readiness-guard: service readiness gates",

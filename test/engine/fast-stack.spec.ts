@@ -4,7 +4,6 @@
  */
 import * as assert from "node:assert/strict";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { ResourceInput } from "../../policypack/src/access/resource";
 import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
 import { installFastAnalyzeStack } from "../../policypack/src/engine/fast/analyze-stack";
@@ -16,45 +15,13 @@ import { initRules, stackGate } from "../../policypack/src/engine/rule";
 import { gateMeta } from "../../policypack/src/catalog";
 import { RULES } from "../../policypack/src/gates";
 import { cryptoKey, keyRing, provider, sqlPrimary } from "../fixtures/gcp";
+import { encodeStackRequest } from "../support/analyzer-wire";
 import { mutate, run, TODAY, UNKNOWN } from "../support/fixtures";
 import { z } from "zod";
 
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" };
 
-function encode(resources: readonly ResourceInput[]): Buffer {
-  const req = new analyzerPb.AnalyzeStackRequest();
-  req.setResourcesList(
-    resources.map((r) => {
-      const ar = new analyzerPb.AnalyzerResource();
-      ar.setType(r.type);
-      ar.setUrn(r.urn);
-      ar.setName(r.name);
-      ar.setProperties(Struct.fromJavaScript(r.props as Parameters<typeof Struct.fromJavaScript>[0]));
-      const o = new analyzerPb.AnalyzerResourceOptions();
-      o.setProtect(r.opts?.protect === true);
-      o.setIgnorechangesList(["x"]);
-      if (r.opts?.parent) o.setParent(r.opts.parent);
-      ar.setOptions(o);
-      if (r.provider) {
-        const p = new analyzerPb.AnalyzerProviderResource();
-        p.setType(r.provider.type);
-        p.setUrn(r.provider.urn ?? "");
-        p.setName(r.provider.name ?? "");
-        p.setProperties(Struct.fromJavaScript(r.provider.props as Parameters<typeof Struct.fromJavaScript>[0]));
-        ar.setProvider(p);
-      }
-      if (r.parent) ar.setParent(r.parent);
-      ar.setDependenciesList([...(r.dependencies ?? [])]);
-      for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-        const d = new analyzerPb.AnalyzerPropertyDependencies();
-        d.setUrnsList([...urns]);
-        ar.getPropertydependenciesMap().set(k, d);
-      }
-      return ar;
-    }),
-  );
-  return Buffer.from(req.serializeBinary());
-}
+const encode = encodeStackRequest;
 
 describe("one-pass AnalyzeStack", () => {
   it("decodes what google-protobuf encodes, with the SDK's semantics", () => {

@@ -6,9 +6,23 @@
  * returns a three-state result, so that a policy decides what "unknown" means for its gate.
  */
 
-/** The engine's unknown sentinels (string, boolean, number, array, asset, archive, object). */
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+
+/**
+ * The string unknown sentinel, which is what test fixtures use for "unknown at preview"
+ * (@pulumi/pulumi/runtime/rpc.js `unknownValue`; already loaded by the policy SDK, so free here).
+ */
+export const UNKNOWN = unknownValue;
+
+/**
+ * The engine's unknown sentinels (string, boolean, number, array, asset, archive, object). Only the
+ * string one is exported by @pulumi/pulumi; the others are the engine's (pulumi/sdk/go/common/
+ * resource/plugin/rpc.go), kept here as the one copy. The policy SDK defines the same seven in
+ * @pulumi/policy/proxy.js (not in its typings); test/access/wire-constants.spec.ts checks that the
+ * SDK treats each of them as unknown.
+ */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  UNKNOWN,
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
   "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
   "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
@@ -17,13 +31,12 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
-/** The string unknown sentinel, which is what test fixtures use for "unknown at preview". */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Pulumi's secret signature, as found in state exports and on the wire. */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** The key of Pulumi's special values (@pulumi/pulumi/runtime/rpc.js `specialSigKey`). */
+export const SIG_KEY = specialSigKey;
+/** The signature that marks a secret under SIG_KEY (@pulumi/pulumi/runtime/rpc.js `specialSecretSig`). */
+export const SECRET_VALUE = specialSecretSig;
+/** Pulumi's secret signature key, as found in state exports and on the wire (the older name of SIG_KEY). */
+export const SECRET_SIG = SIG_KEY;
 
 export function isUnknown(v: unknown): boolean {
   // Every sentinel is a 36-character UUID: the length test keeps this cheap on ordinary strings.

@@ -66,6 +66,14 @@ export interface FastStack {
   readonly warmUp: () => Promise<void>;
 }
 
+/**
+ * Whether the pack installs the one-pass AnalyzeStack: yes unless READINESS_GUARD_FAST_STACK=0, which
+ * leaves AnalyzeStack to the policy SDK's own handler (same diagnostics, slower on large stacks).
+ */
+export function fastStackEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env["READINESS_GUARD_FAST_STACK"] !== "0";
+}
+
 /** Installs the one-pass AnalyzeStack on the gRPC module the SDK serves with. Call before `new PolicyPack`. */
 export function installFastAnalyzeStack(o: FastStackOptions): FastStack {
   const proto = o.grpc.Server.prototype;

@@ -18,12 +18,7 @@
  *   Value { null 1, double 2, string 3, bool 4, Struct 5, ListValue 6 }
  */
 import type { ResourceInput } from "../../access/resource";
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Node's direct slice bindings (what Buffer#toString calls after its argument checks). */
-type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+import { SECRET_VALUE as SECRET_SIG, SIG_KEY } from "../../access/values";
 
 /** Short ASCII strings (property names, regions, labels...) repeat all through a stack. */
 const SHORT = 32;
@@ -31,7 +26,7 @@ const STRING_CACHE_MAX = 8192;
 
 class Reader {
   pos: number;
-  readonly buf: SliceBuffer;
+  readonly buf: Buffer;
   /**
    * Short strings of this request by FNV-1a hash of their bytes (verified on every hit), so that a
    * repeated key or value is one string: ~4x cheaper than decoding it again, and less garbage.
@@ -44,7 +39,7 @@ class Reader {
     start = 0,
     readonly end = buf.length,
   ) {
-    this.buf = buf as SliceBuffer;
+    this.buf = buf;
     this.pos = start;
   }
 
@@ -72,7 +67,7 @@ class Reader {
 
   string(): string {
     const end = this.len();
-    const s = end - this.pos <= SHORT ? this.short(this.pos, end) : this.buf.utf8Slice(this.pos, end);
+    const s = end - this.pos <= SHORT ? this.short(this.pos, end) : this.buf.toString("utf8", this.pos, end);
     this.pos = end;
     return s;
   }
@@ -82,7 +77,7 @@ class Reader {
     let h = 2166136261 ^ (end - start);
     for (let i = start; i < end; i++) {
       const c = buf[i] as number;
-      if (c >= 0x80) return buf.utf8Slice(start, end);
+      if (c >= 0x80) return buf.toString("utf8", start, end);
       h = Math.imul(h ^ c, 16777619);
     }
     const hit = this.shortStrings.get(h);
@@ -96,7 +91,7 @@ class Reader {
       }
       if (same) return hit;
     }
-    const s = buf.latin1Slice(start, end);
+    const s = buf.toString("latin1", start, end);
     if (this.shortStrings.size < STRING_CACHE_MAX) this.shortStrings.set(h, s);
     return s;
   }
@@ -208,7 +203,7 @@ interface Provider {
 
 function provider(r: Reader, end: number, cache: Map<string, Provider>): Provider {
   // Providers repeat (the default provider of every resource): decode each distinct one once.
-  const key = r.buf.latin1Slice(r.pos, end);
+  const key = r.buf.toString("latin1", r.pos, end);
   const hit = cache.get(key);
   if (hit) {
     r.pos = end;
