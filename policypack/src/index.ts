@@ -46,6 +46,7 @@ if (fastStackEnabled(process.env)) {
     facts: env.facts,
     // READINESS_GUARD_WARMUP=0 turns the warm-up off (see fast/warmup.ts).
     warmUp: process.env["READINESS_GUARD_WARMUP"] !== "0",
+    responseShare: response.share,
   });
 }
 

@@ -136,6 +136,30 @@ describe("policy pack over the Analyzer gRPC protocol (e2e)", function () {
     }
   });
 
+  it("keeps an AnalyzeStack response with tens of thousands of findings under the engine's 4 MiB (the harness receives at most 4 MiB, as sdk/policy_proxy.go does)", async () => {
+    const info = await pack.getAnalyzerInfo();
+    await pack.configure(configureRequest(info, { all: "advisory", "cmek-required": "mandatory" }));
+    // 12,000 buckets without a customer-managed key: about 5 MiB of cmek-required diagnostics alone.
+    const buckets: WireResource[] = Array.from({ length: 12_000 }, (_, i) => ({
+      type: "gcp:storage/bucket:Bucket",
+      urn: `urn:pulumi:prod::p::gcp:storage/bucket:Bucket::bucket-${i}`,
+      name: `bucket-${i}`,
+      properties: { location: "EUROPE-WEST1", name: `bucket-${i}` },
+      dependencies: [],
+      propertyDependencies: {},
+    }));
+    const d = await pack.analyzeStack(buckets);
+    const cmek = d.filter((x) => x.policyName === "cmek-required");
+    assert.ok(cmek.length > 100 && cmek.length < 12_000, `${cmek.length} cmek-required diagnostics`);
+    const summary = cmek[cmek.length - 1];
+    assert.equal(summary?.enforcementLevel, "mandatory", "the summary keeps the mandatory level of what it stands for");
+    assert.equal(summary?.urn, "");
+    assert.match(
+      summary?.message ?? "",
+      new RegExp(`^${(info.policies.find((p) => p.name === "cmek-required")?.description ?? "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n${12_000 - (cmek.length - 1)} more findings of cmek-required \\(${12_000 - (cmek.length - 1)} violations\\) are not listed here: one response to the Pulumi engine holds at most 4 MiB\\. The first one not listed is about 'bucket-${cmek.length - 1}'\\.`),
+    );
+  });
+
   it("rejects a wrong config at Configure, naming the field and the fix", async () => {
     await assert.rejects(
       pack.configure({ ...configFile("production.json"), "data-residency": { enforcementLevel: "mandatory", allowedRegion: ["europe-west1"] } }),

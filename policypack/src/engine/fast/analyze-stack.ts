@@ -13,6 +13,7 @@
  */
 import type { ResourceInput, StackFacts } from "../../access/resource";
 import { StackView } from "../../access/stack";
+import { boundFindings } from "../bound";
 import { configFromRequest } from "../configure-guard";
 import type { Rule } from "../rule";
 import { prepare, reportable, runStack, type Finding, type Prepared } from "../run";
@@ -59,6 +60,8 @@ export interface FastStackOptions {
    * through this AnalyzeStack, so that the real one, at the end of the preview, meets compiled code.
    */
   readonly warmUp?: boolean;
+  /** Each stack policy's share of one response (engine/bound.ts), as the adapter bounds it; omitted: unbounded. */
+  readonly responseShare?: number;
 }
 
 export interface FastStack {
@@ -115,7 +118,9 @@ export function installFastAnalyzeStack(o: FastStackOptions): FastStack {
       if (level === "disabled") continue;
       if (level === "remediate") level = "mandatory";
       const prepared = preparedFor(rule, props);
-      const findings: Finding[] = [...prepared.problems, ...runStack(prepared, stack)];
+      const all: Finding[] = [...prepared.problems, ...runStack(prepared, stack)];
+      const shape = { policyName: p.name, packName: o.packName, packVersion: o.packVersion, description: p.description };
+      const findings = o.responseShare === undefined ? all : boundFindings(all, shape, o.responseShare);
       // As the adapter delivers them: violations with the policy's level, "<description>\n<message>";
       // undecided and error findings advisory, with the pack's own message and the resource's URN.
       for (const f of findings) {
