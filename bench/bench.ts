@@ -33,7 +33,8 @@ const OUT = (() => {
   return i >= 0 ? path.resolve(process.argv[i + 1] as string) : path.join(REPO, "bench", "results", "latest.json");
 })();
 
-const TARGETS = { coldStartMs: 1500, analyzeStack50kMs: 2000, inProcessRatioToBare: 20 } as const;
+/** responseMiB: what the language host's policy proxy accepts (pulumi/pulumi sdk/policy_proxy.go, gRPC's default). */
+const TARGETS = { coldStartMs: 1500, analyzeStack50kMs: 2000, inProcessRatioToBare: 20, responseMiB: 4 } as const;
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -268,6 +269,25 @@ async function freshStackRuns(
   return { size, preview, previewAnalyzeMs, afterConfigure, maxMs: Math.max(...preview), afterConfigureMaxMs: Math.max(...afterConfigure) };
 }
 
+/**
+ * The size of the AnalyzeStack response with every policy advisory (how a new gate is rolled out,
+ * and the most diagnostics a stack can draw): it must stay under what the engine accepts.
+ */
+async function advisoryResponse(packDir: string, size: number): Promise<{ size: number; bytes: number; mib: number; diagnostics: number }> {
+  const body = encodeAnalyzeStack(generateStack(size, SEED));
+  const pack = await AnalyzerProcess.launch(packDir, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
+  const client = new RawAnalyzer(pack.port);
+  try {
+    const advisory = Object.fromEntries(Object.entries(productionConfig()).map(([k, v]) => [k, { ...v, enforcementLevel: "advisory" }]));
+    await client.configure(advisory);
+    const r = await client.analyzeStackSize(body);
+    return { size, bytes: r.bytes, mib: round(r.bytes / 1024 / 1024), diagnostics: r.diagnostics };
+  } finally {
+    client.close();
+    await pack.close();
+  }
+}
+
 /** Do two packs give the same diagnostics (same policy, level, message, URN), as multisets? */
 function sameDiagnostics(a: readonly string[] | undefined, b: readonly string[] | undefined): { identical: boolean; onlyA: number; onlyB: number } {
   if (!a || !b) return { identical: false, onlyA: a?.length ?? 0, onlyB: b?.length ?? 0 };
@@ -346,6 +366,8 @@ async function main(): Promise<void> {
   const largestSize = sizes[sizes.length - 1] as number;
   const fresh = await freshStackRuns(PACK_DIR, largestSize, QUICK ? 1 : 3);
   log(`AnalyzeStack ${largestSize}, first of a fresh pack process: after a preview's Analyze calls ${fresh.preview.join(", ")} ms; straight after Configure ${fresh.afterConfigure.join(", ")} ms`);
+  const response = await advisoryResponse(PACK_DIR, largestSize);
+  log(`AnalyzeStack ${largestSize} with every policy advisory: response ${response.mib} MiB, ${response.diagnostics} diagnostics`);
   const baseSizes = sizes.filter((n) => n <= 10_000 || BASELINE_50K);
   log(`gRPC: the SDK baseline (bench/baseline, the SDK's own AnalyzeStack handler) at ${baseSizes.join(", ")}`);
   const baseRes = await grpcPhase(baselinePackDir(), { analyze: [], stack: baseSizes }, (n) => (QUICK ? 1 : n <= 1_000 ? 5 : n <= 10_000 ? 3 : 1));
@@ -419,6 +441,7 @@ async function main(): Promise<void> {
     perRuleCpuMsAt10k: perRule,
     targets: {
       coldStartMs: { target: TARGETS.coldStartMs, measured: cold.medianMs, met: cold.medianMs < TARGETS.coldStartMs, sdkBaseline: coldBase.medianMs },
+      analyzeStackResponseAllAdvisoryMiB: { target: TARGETS.responseMiB, size: response.size, measured: response.mib, diagnostics: response.diagnostics, met: response.bytes < TARGETS.responseMiB * 1024 * 1024 },
       analyzeStack50kMs: {
         target: TARGETS.analyzeStack50kMs,
         measured: st(50_000)?.medianMs ?? null,
@@ -467,6 +490,11 @@ async function main(): Promise<void> {
         "… first of a fresh pack process, straight after Configure (no Analyze before it)",
         ...[1_000, 10_000, 50_000].map((n) => (fresh.size === n ? fresh.afterConfigure.map((r) => fmt(r)).join(", ") + " ms" : "")),
         "",
+      ],
+      [
+        "AnalyzeStack response with every policy advisory (size, diagnostics)",
+        ...[1_000, 10_000, 50_000].map((n) => (response.size === n ? `${fmt(response.mib, " MiB")} (${fmt(response.diagnostics)})` : "")),
+        "< 4 MiB (the engine's limit)",
       ],
       ["AnalyzeStack, pack CPU", fmt(st(1_000)?.packCpuMs, " ms"), fmt(st(10_000)?.packCpuMs, " ms"), fmt(st(50_000)?.packCpuMs, " ms"), ""],
       ["AnalyzeStack, SDK baseline, wall", fmt(bst(1_000)?.medianMs, " ms"), fmt(bst(10_000)?.medianMs, " ms"), fmt(bst(50_000)?.medianMs, " ms"), BASELINE_50K || QUICK ? "" : "50k: --baseline-50k"],

@@ -125,6 +125,11 @@ export class RawAnalyzer {
     return this.unary("/pulumirpc.Analyzer/AnalyzeStack", body, (b) => diags(analyzerPb.AnalyzeResponse.deserializeBinary(b)));
   }
 
+  /** AnalyzeStack, answering the encoded response's size in bytes and its diagnostic count. */
+  analyzeStackSize(body: Uint8Array): Promise<{ bytes: number; diagnostics: number }> {
+    return this.unary("/pulumirpc.Analyzer/AnalyzeStack", body, (b) => ({ bytes: b.length, diagnostics: analyzerPb.AnalyzeResponse.deserializeBinary(b).getDiagnosticsList().length }));
+  }
+
   /** Configure as the CLI sends it: every policy with its level and properties. */
   configure(config: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<void> {
     const req = new analyzerPb.ConfigureAnalyzerRequest();
