@@ -419,6 +419,17 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
     return { type, urn, name: urn.slice(urn.lastIndexOf("::") + 2), props: {} };
   };
 
+  // The engine registers a default provider as a resource of its own (custom, no parent, its
+  // package's config as inputs) the first time a resource needs it, and analyzes it like any other
+  // (pkg/resource/deploy/default_providers.go newRegisterDefaultProviderEvent): so does this run.
+  const emittedDefaults = new Set<string>();
+  const emitDefault = (p: NonNullable<CapturedResource["provider"]>): void => {
+    if (emittedDefaults.has(p.urn) || byUrn.has(p.urn)) return;
+    emittedDefaults.add(p.urn);
+    const c: CapturedResource = { type: p.type, urn: p.urn, name: p.name, custom: true, inputs: p.props, outputs: { ...p.props }, dependencies: [], propertyDependencies: {}, protect: false };
+    byUrn.set(c.urn, c);
+    out.push(c);
+  };
   for (const raw of raws) {
     const r = raw.req;
     const isProvider = r.type.startsWith("pulumi:providers:");
@@ -426,7 +437,11 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
     if (!isProvider && (r.custom || r.remote)) {
       const pkg = packageOf(r.type);
       const ref = r.provider || r.providers[pkg];
-      provider = ref ? explicitProvider(ref) : defaultProvider(pkg, r.version);
+      if (ref) provider = explicitProvider(ref);
+      else {
+        provider = defaultProvider(pkg, r.version);
+        emitDefault(provider);
+      }
     }
     const outputs = r.custom || r.remote ? { ...r.inputs } : { ...(raw.outputs ?? {}) };
     const c: CapturedResource = {

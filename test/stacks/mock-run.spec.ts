@@ -345,7 +345,9 @@ describe("mock-run: runs, failures and program files", function () {
     release();
     await first;
     const again = await runProgram(() => new Thing("again", {}), OPTS);
-    assert.equal(again.length, 2);
+    // 3, was 2: the root Stack, the default provider the engine registers for Thing's package
+    // (pkg/resource/deploy/default_providers.go), and Thing.
+    assert.equal(again.length, 3);
   });
 
   it("rejects when the program throws or logs an error, and restores the stack-trace limit", async () => {
