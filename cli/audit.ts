@@ -147,9 +147,14 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
     findings: evaluation.findings,
     evaluated: evaluation.evaluated,
     checked: evaluation.checked,
-    notes: state.facts.gcpRegion
-      ? []
-      : ["The export has no default gcp provider with a region: resources without a location of their own and without an explicit provider region have none."],
+    notes: [
+      ...(state.facts.gcpRegion
+        ? []
+        : ["The export has no default gcp provider with a region: resources without a location of their own and without an explicit provider region have none."]),
+      ...(state.external.length > 0
+        ? [`${state.external.length} resource(s) read with .get (external) were not evaluated: the Pulumi engine never sends them to a policy pack.`]
+        : []),
+    ],
   });
 }
 

@@ -2,7 +2,8 @@
  * `readiness check`: runs a Pulumi program offline (under the SDK's mocks, preview mode), then
  * launches the policy pack exactly as the Pulumi CLI does and drives it over the real Analyzer
  * gRPC protocol: GetAnalyzerInfo, Configure (every policy, with level and properties, schema
- * defaults filled like the CLI), Analyze for every custom resource, AnalyzeStack once.
+ * defaults filled like the CLI), Analyze for every resource the engine registers (the root Stack
+ * first, then components, providers, default providers and custom resources), AnalyzeStack once.
  *
  * It prints the violations grouped like `pulumi preview`, writes the audit reports, and exits
  * 0 (no mandatory violation), 1 (mandatory violations) or 2 (bad input).
@@ -153,6 +154,14 @@ export function configureRequest(info: AnalyzerInfoJson, file: Readonly<Record<s
   return reconcilePolicyPackConfig(info, file);
 }
 
+/**
+ * Where the engine shows a stack policy's diagnostic: its own URN when that names a resource of the
+ * stack, else the root Stack (pkg/resource/deploy/step_generator.go AnalyzeResources, v3.248.0 L3343-L3355).
+ */
+export function stackDiagnosticUrn(urn: string, inStack: ReadonlySet<string>, rootUrn: string): string {
+  return urn !== "" && inStack.has(urn) ? urn : rootUrn;
+}
+
 function analyzeWire(r: CapturedResource): WireResource {
   const w: WireResource = { type: r.type, urn: r.urn, name: r.name, properties: r.inputs, protect: r.protect };
   if (r.provider) w.provider = { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, properties: r.provider.props };
@@ -248,7 +257,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const facts = typeof config["gcp:region"] === "string" && config["gcp:region"] !== "" ? { gcpRegion: config["gcp:region"] } : {};
 
   // 2. The same rules in-process (waivers, evidence, and config validation before launching).
-  const custom = captured.filter((r) => r.custom);
+  // The engine analyzes every registered resource: the root Stack (registered first by the
+  // language host), components, explicit and default providers, custom resources
+  // (pkg/resource/deploy/step_generator.go generateSteps → analyzeAll).
+  const custom = [...captured];
+  const rootUrn = `urn:pulumi:${opts.stack}::${project}::pulumi:pulumi:Stack::${project}-${opts.stack}`;
   let local;
   try {
     local = await evaluateLocal(
@@ -299,9 +312,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     let next = 0;
     let done = 0;
     const results: Diagnostic[][] = new Array(custom.length);
+    // The root Stack registers before anything else, so it is the engine's first Analyze call: the
+    // pack's once-per-config problems (invalid waivers, settings) land on it, here as there.
+    const rootIndex = custom.findIndex((r) => r.urn === rootUrn);
+    if (rootIndex >= 0) {
+      const tc = process.hrtime.bigint();
+      results[rootIndex] = await pack.analyze(analyzeWire(custom[rootIndex] as CapturedResource));
+      latencies.push(ms(tc));
+      progress.tick(++done);
+    }
     const worker = async (): Promise<void> => {
       while (next < custom.length) {
         const i = next++;
+        if (i === rootIndex) continue;
         const tc = process.hrtime.bigint();
         results[i] = await pack.analyze(analyzeWire(custom[i] as CapturedResource));
         latencies.push(ms(tc));
@@ -311,7 +334,10 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, custom.length)) }, worker));
     for (const r of results) if (r) diagnostics.push(...r);
     t = process.hrtime.bigint();
-    diagnostics.push(...(await pack.analyzeStack(captured.map(stackWire))));
+    // A stack diagnostic whose URN is empty or names no resource of the stack is attributed to the
+    // root Stack (step_generator.go AnalyzeResources, v3.248.0 L3343-L3355).
+    const inStack = new Set(captured.map((r) => r.urn));
+    diagnostics.push(...(await pack.analyzeStack(captured.map(stackWire))).map((d) => ({ ...d, urn: stackDiagnosticUrn(d.urn, inStack, rootUrn) })));
     analyzeStackMs = ms(t);
   } finally {
     await pack.close();

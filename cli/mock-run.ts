@@ -15,7 +15,8 @@
  *   (`gcp:region`, `gcp:project`, ...), named `default_<version>`.
  * - `kubernetes:yaml/v2:ConfigGroup` / `ConfigFile` are rendered by the Kubernetes provider, so
  *   under mocks their children never register: this runner renders them itself from the
- *   component's `yaml` / `objs` / `files` / `file` inputs, as the provider names them. Helm v4
+ *   component's `yaml` / `objs` / `files` / `file` inputs, as the provider names them
+ *   (`<prefix>:<namespace>/<name>`), with its default namespace and depends-on dependencies. Helm v4
  *   charts and kustomize v2 directories cannot be rendered offline: the run's `warnings` say so.
  *
  * Speed: the SDK records a stack trace per resource and per internal promise; during a run only
@@ -418,6 +419,17 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
     return { type, urn, name: urn.slice(urn.lastIndexOf("::") + 2), props: {} };
   };
 
+  // The engine registers a default provider as a resource of its own (custom, no parent, its
+  // package's config as inputs) the first time a resource needs it, and analyzes it like any other
+  // (pkg/resource/deploy/default_providers.go newRegisterDefaultProviderEvent): so does this run.
+  const emittedDefaults = new Set<string>();
+  const emitDefault = (p: NonNullable<CapturedResource["provider"]>): void => {
+    if (emittedDefaults.has(p.urn) || byUrn.has(p.urn)) return;
+    emittedDefaults.add(p.urn);
+    const c: CapturedResource = { type: p.type, urn: p.urn, name: p.name, custom: true, inputs: p.props, outputs: { ...p.props }, dependencies: [], propertyDependencies: {}, protect: false };
+    byUrn.set(c.urn, c);
+    out.push(c);
+  };
   for (const raw of raws) {
     const r = raw.req;
     const isProvider = r.type.startsWith("pulumi:providers:");
@@ -425,7 +437,11 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
     if (!isProvider && (r.custom || r.remote)) {
       const pkg = packageOf(r.type);
       const ref = r.provider || r.providers[pkg];
-      provider = ref ? explicitProvider(ref) : defaultProvider(pkg, r.version);
+      if (ref) provider = explicitProvider(ref);
+      else {
+        provider = defaultProvider(pkg, r.version);
+        emitDefault(provider);
+      }
     }
     const outputs = r.custom || r.remote ? { ...r.inputs } : { ...(raw.outputs ?? {}) };
     const c: CapturedResource = {
@@ -454,6 +470,64 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
   return Object.assign(out, { warnings: warnings as readonly string[] });
 }
 
+/**
+ * Built-in kinds whose scope the Kubernetes provider knows without a cluster
+ * (pulumi-kubernetes provider/pkg/kinds/kinds.go Kind.Namespaced); `List` kinds are expanded first.
+ */
+const NAMESPACED_KINDS = new Set([
+  "Binding", "ConfigMap", "ControllerRevision", "CronJob", "CSIStorageCapacity", "DaemonSet", "Deployment", "Endpoints",
+  "EndpointSlice", "Event", "HorizontalPodAutoscaler", "Ingress", "Job", "Lease", "LimitRange", "NetworkPolicy",
+  "PersistentVolumeClaim", "Pod", "PodDisruptionBudget", "PodTemplate", "ReplicaSet", "ReplicationController",
+  "ResourceQuota", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount", "StatefulSet",
+]);
+const CLUSTER_KINDS = new Set([
+  "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding", "CSIDriver", "CSINode",
+  "CustomResourceDefinition", "FlowSchema", "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node",
+  "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass", "StorageClass",
+  "ValidatingWebhookConfiguration", "VolumeAttachment",
+]);
+/** Built-in API groups (kinds.go KnownGroupVersions, by group): a kind of another group is a custom resource. */
+const BUILTIN_GROUP = /^(|core|admissionregistration\.k8s\.io|apiextensions\.k8s\.io|apiregistration\.k8s\.io|apps|auditregistration\.k8s\.io|autoscaling|batch|certificates\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io|events\.k8s\.io|extensions|flowcontrol\.apiserver\.k8s\.io|meta|networking\.k8s\.io|node\.k8s\.io|policy|rbac\.authorization\.k8s\.io|resource\.k8s\.io|scheduling\.k8s\.io|settings\.k8s\.io|storage\.k8s\.io|storagemigration\.k8s\.io)$/;
+
+const DEPENDS_ON = "config.kubernetes.io/depends-on";
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf("/");
+  const g = i < 0 ? "" : apiVersion.slice(0, i);
+  return g === "core" ? "" : g;
+}
+
+/** The object key the depends-on annotation uses: `<group>/namespaces/<ns>/<kind>/<name>` or `<group>/<kind>/<name>`. */
+function objKey(group: string, ns: string | undefined, kind: string, name: string): string {
+  return ns ? `${group}/namespaces/${ns}/${kind}/${name}` : `${group}/${kind}/${name}`;
+}
+
+interface K8sChild {
+  readonly obj: Record<string, unknown>;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly group: string;
+  readonly name: string;
+  readonly ns?: string;
+  readonly key: string;
+}
+
+/**
+ * Renders the children of a yaml/v2 ConfigGroup / ConfigFile as the Kubernetes provider registers
+ * them (pulumi-kubernetes provider/pkg/provider/yaml/v2/configgroup.go Construct, yaml.go
+ * Normalize/Register/register):
+ * - `core/v1` becomes `v1`; a namespaced kind without a namespace gets the provider's default
+ *   namespace (its `namespace` input, else "default"); a kind whose scope is unknown without a
+ *   cluster (a custom resource whose CustomResourceDefinition is not among the objects) keeps no
+ *   namespace, with a warning, as the provider does offline;
+ * - the resource name is `<name>` or `<namespace>/<name>`, prefixed `<resourcePrefix>:`, where the
+ *   prefix defaults to the component's name and an empty prefix means none;
+ * - each child depends on (and registers after) its Namespace, the CustomResourceDefinition of its
+ *   kind, and the objects its `config.kubernetes.io/depends-on` annotation names, when they are in
+ *   the same group (sigs.k8s.io/cli-utils object graph);
+ * - `skipAwait` adds the `pulumi.com/skipAwait: "true"` annotation; Secret `data` and `stringData`
+ *   are secret.
+ */
 function renderYamlChildren(group: CapturedResource, opts: RunOptions, warnings: string[], cwd: string): CapturedResource[] {
   const inputs = group.inputs;
   if (containsUnknown(inputs["yaml"]) || containsUnknown(inputs["objs"]) || containsUnknown(inputs["files"]) || containsUnknown(inputs["file"])) {
@@ -474,40 +548,122 @@ function renderYamlChildren(group: CapturedResource, opts: RunOptions, warnings:
   }
   const prefixRaw = unwrapSecret(inputs["resourcePrefix"]);
   const prefix = typeof prefixRaw === "string" ? prefixRaw : group.name;
+  const skipAwait = unwrapSecret(inputs["skipAwait"]) === true;
+  const nsRaw = group.provider ? unwrapSecret(group.provider.props["namespace"]) : undefined;
+  const defaultNamespace = typeof nsRaw === "string" && nsRaw !== "" ? nsRaw : "default";
   const parentQualified = qualifiedTypeOf(group.urn);
-  const children: CapturedResource[] = [];
-  for (const obj of objects) {
-    const apiVersion = obj["apiVersion"];
+
+  // CRDs among the objects: "<group>/<kind>" → scope.
+  const crdScope = new Map<string, string>();
+  for (const o of objects) {
+    if (o["kind"] !== "CustomResourceDefinition") continue;
+    const spec = isRecord(o["spec"]) ? o["spec"] : {};
+    const names = isRecord(spec["names"]) ? spec["names"] : {};
+    if (typeof spec["group"] === "string" && typeof names["kind"] === "string") crdScope.set(`${spec["group"]}/${names["kind"]}`, String(spec["scope"] ?? ""));
+  }
+
+  const children: K8sChild[] = [];
+  const unresolved = new Set<string>();
+  for (const original of objects) {
+    const obj: Record<string, unknown> = { ...original };
+    const rawApiVersion = obj["apiVersion"];
     const kind = obj["kind"];
-    const meta = isRecord(obj["metadata"]) ? obj["metadata"] : {};
+    const meta: Record<string, unknown> = isRecord(obj["metadata"]) ? { ...obj["metadata"] } : {};
     const name = meta["name"];
-    if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string" || name === "") {
+    if (typeof rawApiVersion !== "string" || typeof kind !== "string" || typeof name !== "string" || name === "") {
       warnings.push(`${group.urn}: an object without apiVersion, kind or metadata.name was skipped (the provider rejects it).`);
       continue;
     }
-    const ns = typeof meta["namespace"] === "string" && meta["namespace"] !== "" ? meta["namespace"] : undefined;
-    let resourceName = ns ? `${ns}/${name}` : name;
-    if (prefix !== "") resourceName = `${prefix}-${resourceName}`;
-    const type = k8sTypeToken(apiVersion, kind);
-    const props: Record<string, unknown> = { ...obj };
-    if (apiVersion === "v1" && kind === "Secret") {
+    const apiVersion = rawApiVersion.startsWith("core/") ? rawApiVersion.slice("core/".length) : rawApiVersion;
+    obj["apiVersion"] = apiVersion;
+    const g = groupOf(apiVersion);
+    let ns = typeof meta["namespace"] === "string" && meta["namespace"] !== "" ? meta["namespace"] : undefined;
+    if (!ns) {
+      const known = BUILTIN_GROUP.test(g) && (NAMESPACED_KINDS.has(kind) || CLUSTER_KINDS.has(kind));
+      const namespaced = known ? NAMESPACED_KINDS.has(kind) : crdScope.has(`${g}/${kind}`) ? crdScope.get(`${g}/${kind}`) === "Namespaced" : undefined;
+      if (namespaced === undefined) unresolved.add(`${apiVersion}, Kind=${kind}`);
+      else if (namespaced) ns = defaultNamespace;
+      if (ns) meta["namespace"] = ns;
+    }
+    if (skipAwait) meta["annotations"] = { ...(isRecord(meta["annotations"]) ? meta["annotations"] : {}), "pulumi.com/skipAwait": "true" };
+    obj["metadata"] = meta;
+    children.push({ obj, apiVersion, kind, group: g, name, ns, key: objKey(g, ns, kind, name) });
+  }
+  if (unresolved.size > 0) {
+    warnings.push(
+      `${group.urn}: the scope of ${[...unresolved].join("; ")} is unknown without a cluster or its CustomResourceDefinition, so these objects keep no namespace here (the provider does the same offline; with a cluster it asks the API server).`,
+    );
+  }
+
+  // Dependencies within the group, then a stable topological order.
+  const byKey = new Map(children.map((c) => [c.key, c] as const));
+  const deps = new Map<K8sChild, K8sChild[]>();
+  for (const c of children) {
+    const d = new Set<K8sChild>();
+    if (c.ns) {
+      const nsObj = byKey.get(objKey("", undefined, "Namespace", c.ns));
+      if (nsObj && nsObj !== c) d.add(nsObj);
+    }
+    if (!BUILTIN_GROUP.test(c.group)) {
+      for (const o of children) {
+        const spec = isRecord(o.obj["spec"]) ? o.obj["spec"] : {};
+        const names = isRecord(spec["names"]) ? spec["names"] : {};
+        if (o.kind === "CustomResourceDefinition" && spec["group"] === c.group && names["kind"] === c.kind) d.add(o);
+      }
+    }
+    const annotations = isRecord((c.obj["metadata"] as Record<string, unknown>)["annotations"]) ? ((c.obj["metadata"] as Record<string, unknown>)["annotations"] as Record<string, unknown>) : {};
+    const dependsOn = annotations[DEPENDS_ON];
+    if (typeof dependsOn === "string") {
+      for (const ref of dependsOn.split(",").map((x) => x.trim()).filter((x) => x !== "")) {
+        const target = byKey.get(ref);
+        if (target && target !== c) d.add(target);
+        else if (!target) warnings.push(`${group.urn}: ${c.key} depends on ${ref}, which is not an object of this group; the provider resolves it against the cluster, so no dependency is recorded here.`);
+      }
+    }
+    deps.set(c, [...d]);
+  }
+  const ordered: K8sChild[] = [];
+  const done = new Set<K8sChild>();
+  let pending = [...children];
+  while (pending.length > 0) {
+    const layer = pending.filter((c) => (deps.get(c) ?? []).every((d) => done.has(d)));
+    if (layer.length === 0) {
+      warnings.push(`${group.urn}: its depends-on annotations form a cycle; the provider fails on it, so its children are not rendered.`);
+      return [];
+    }
+    for (const c of layer) {
+      ordered.push(c);
+      done.add(c);
+    }
+    pending = pending.filter((c) => !done.has(c));
+  }
+
+  const urnOfChild = (c: K8sChild): string => {
+    const type = k8sTypeToken(c.apiVersion, c.kind);
+    let resourceName = c.ns ? `${c.ns}/${c.name}` : c.name;
+    if (prefix !== "") resourceName = `${prefix}:${resourceName}`;
+    return urnOf(opts.stack, opts.project, `${parentQualified}$${type}`, resourceName);
+  };
+  return ordered.map((c) => {
+    const urn = urnOfChild(c);
+    const props: Record<string, unknown> = { ...c.obj };
+    if (c.apiVersion === "v1" && c.kind === "Secret") {
       for (const key of ["data", "stringData"]) if (key in props) props[key] = { [SIG]: SECRET_SIG, value: props[key] };
     }
-    children.push({
-      type,
-      urn: urnOf(opts.stack, opts.project, `${parentQualified}$${type}`, resourceName),
-      name: resourceName,
+    return {
+      type: k8sTypeToken(c.apiVersion, c.kind),
+      urn,
+      name: urn.slice(urn.lastIndexOf("::") + 2),
       custom: true,
       inputs: props,
       outputs: { ...props },
       parent: group.urn,
-      dependencies: [],
+      dependencies: (deps.get(c) ?? []).map(urnOfChild),
       propertyDependencies: {},
       ...(group.provider ? { provider: group.provider } : {}),
       protect: group.protect,
-    });
-  }
-  return children;
+    };
+  });
 }
 
 // ------------------------------------------------------------------ program files and stack config

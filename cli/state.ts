@@ -1,7 +1,25 @@
 /**
- * Reads a `pulumi stack export` file (deployment version 3) into the shapes the pack's rules see
- * at preview: resource rules get a resource's inputs and its provider's inputs (Analyze), stack
+ * Reads a `pulumi stack export` file (deployment version 3 or 4) into the shapes the pack's rules
+ * see at preview: resource rules get a resource's inputs and its provider's inputs (Analyze), stack
  * rules get every resource's outputs with parent and dependencies (AnalyzeStack).
+ *
+ * What the engine sends, and so what this reader gives the rules (pulumi/pulumi v3.248.0; see
+ * docs/engine-contract.md and test/engine/engine-contract.spec.ts):
+ * - Analyze runs for every registered resource: the root Stack, components, providers and custom
+ *   resources (pkg/resource/deploy/step_generator.go, generateSteps → analyzeAll, L1353/L3181).
+ * - Resources read with `.get` (`external: true`) are never analyzed: GenerateReadSteps
+ *   (step_generator.go L271) never calls analyzeAll, and the step executor keeps read states apart
+ *   from `news` (step_executor.go L573), so AnalyzeStack (AnalyzeResources, step_generator.go L3227)
+ *   does not get them either.
+ * - Views (`viewOf`, deployment v4) are registered through the resource status service, not
+ *   generateSteps, so Analyze never sees them; they are in `news`, so AnalyzeStack does.
+ * - Top-level property keys starting with `__` (`__meta`, `__defaults`, ...) are dropped from the
+ *   props of Analyze, AnalyzeStack and the provider (sdk/go/common/resource/plugin/analyzer_plugin.go
+ *   MarshalProperties(..., SkipInternalKeys: true), L307/L351/L772; rpc.go L88 skips only top-level
+ *   keys; resource/properties.go L730 IsInternalPropertyKey).
+ * - Versions 3 and 4 have the same shape (pkg/resource/stack/deployment.go L428 "case 3, 4");
+ *   version 4 adds a top-level `features` list which the CLI refuses when it names a feature it
+ *   does not know (deployment.go L121-L143).
  *
  * Secrets: an export holds `{"4dabf…": "1b47…", "ciphertext": …}` (or `"plaintext": "<json>"` with
  * --show-secrets). Both become the wire form `{"4dabf…": "1b47…", value}` that the access layer
@@ -42,10 +60,21 @@ const resourceSchema = z.looseObject({
   propertyDependencies: z.record(z.string(), z.array(urn)).optional(),
   protect: z.boolean().optional(),
   delete: z.boolean().optional(),
+  external: z.boolean().optional(),
+  viewOf: z.string().optional(),
 });
 
+/** Deployment v4 features known to the Pulumi CLI 3.248 (pkg/resource/stack/deployment.go supportedFeatures). */
+export const KNOWN_FEATURES: readonly string[] = ["refreshBeforeUpdate", "views", "hooks", "taint", "replaceWith", "snippets-prototype"];
+
 export const stackExportSchema = z.looseObject({
-  version: z.literal(3, { message: "must be 3 (this reads `pulumi stack export` deployment version 3)" }),
+  version: z.union([z.literal(3), z.literal(4)], { message: "must be 3 or 4 (this reads `pulumi stack export` deployment versions 3 and 4)" }),
+  features: z
+    .array(z.string())
+    .optional()
+    .refine((fs) => (fs ?? []).every((f) => KNOWN_FEATURES.includes(f)), {
+      message: `names a feature the Pulumi CLI does not support (known: ${KNOWN_FEATURES.join(", ")}); the CLI refuses such a deployment`,
+    }),
   deployment: z.looseObject({
     resources: z.array(resourceSchema).optional(),
   }),
@@ -94,6 +123,21 @@ export function normaliseSecrets(v: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Drops the top-level keys the engine treats as internal (`__` prefix) from a property map, as the
+ * engine does before Analyze/AnalyzeStack (nested keys are kept, as the engine keeps them).
+ */
+export function stripInternalKeys(props: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) if (!k.startsWith("__")) out[k] = v;
+  return out;
+}
+
+/** What a policy receives for an export's property map: internal keys dropped, secrets in wire form. */
+function wireProps(props: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  return normaliseSecrets(stripInternalKeys(props ?? {})) as Record<string, unknown>;
+}
+
 /** `<provider-urn>::<id>` → the URN part. */
 export function providerUrnOf(ref: string): string | undefined {
   const idx = ref.lastIndexOf("::");
@@ -109,6 +153,8 @@ function nameOf(u: string): string {
 export interface StackState {
   /** Custom resources as Analyze sees them: inputs, provider inputs, options. */
   readonly analyze: readonly ResourceInput[];
+  /** URNs left out because the engine never analyzes them (resources read with `.get`). */
+  readonly external: readonly string[];
   /** Every resource as AnalyzeStack sees it: outputs, parent, dependencies. */
   readonly stack: readonly ResourceInput[];
   readonly facts: StackFacts;
@@ -127,9 +173,13 @@ export function parseStackExport(text: string, file = "stack export"): StackStat
   }
   const parsed = stackExportSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(firstIssue(file, parsed.error));
-  const resources = (parsed.data.deployment.resources ?? []).filter((r) => r.delete !== true);
+  const all = (parsed.data.deployment.resources ?? []).filter((r) => r.delete !== true);
   const byUrn = new Map<string, ExportedResource>();
-  resources.forEach((r) => byUrn.set(r.urn, r));
+  all.forEach((r) => byUrn.set(r.urn, r));
+  const external = all.filter((r) => r.external === true).map((r) => r.urn);
+  const rawIndex = new Map<ExportedResource, number>();
+  (parsed.data.deployment.resources ?? []).forEach((r, i) => rawIndex.set(r, i));
+  const resources = all.filter((r) => r.external !== true);
 
   const providerOf = (r: ExportedResource, i: number): ResourceInput["provider"] => {
     if (r.provider === undefined || r.provider === "") return undefined;
@@ -140,14 +190,14 @@ export function parseStackExport(text: string, file = "stack export"): StackStat
         `${file}: deployment.resources[${i}].provider: '${r.provider}' ${pu ? "names a provider that is not in the export" : "is not a provider reference <provider-urn>::<id>"}. Fix: export the whole stack with \`pulumi stack export\`.`,
       );
     }
-    return { type: p.type, urn: p.urn, name: nameOf(p.urn), props: normaliseSecrets(p.inputs ?? {}) as Record<string, unknown> };
+    return { type: p.type, urn: p.urn, name: nameOf(p.urn), props: wireProps(p.inputs) };
   };
 
   const analyze: ResourceInput[] = [];
   const stack: ResourceInput[] = [];
   let gcpRegion: string | undefined;
-  resources.forEach((r, i) => {
-    const provider = providerOf(r, i);
+  resources.forEach((r) => {
+    const provider = providerOf(r, rawIndex.get(r) ?? 0);
     const common = {
       type: r.type,
       urn: r.urn,
@@ -158,8 +208,8 @@ export function parseStackExport(text: string, file = "stack export"): StackStat
       dependencies: r.dependencies ?? [],
       propertyDependencies: r.propertyDependencies ?? {},
     };
-    if (r.custom) analyze.push({ ...common, props: normaliseSecrets(r.inputs ?? {}) as Record<string, unknown> });
-    stack.push({ ...common, props: normaliseSecrets(r.outputs ?? r.inputs ?? {}) as Record<string, unknown> });
+    if (r.viewOf === undefined || r.viewOf === "") analyze.push({ ...common, props: wireProps(r.inputs) });
+    stack.push({ ...common, props: wireProps(r.outputs ?? r.inputs) });
     if (r.type === "pulumi:providers:gcp" && nameOf(r.urn).startsWith("default")) {
       const region = r.inputs?.["region"];
       if (typeof region === "string" && region !== "") gcpRegion = region;
@@ -168,6 +218,7 @@ export function parseStackExport(text: string, file = "stack export"): StackStat
   const first = resources[0]?.urn.split("::");
   return {
     analyze,
+    external,
     stack,
     facts: gcpRegion ? { gcpRegion } : {},
     stackName: first?.[0]?.slice("urn:pulumi:".length),

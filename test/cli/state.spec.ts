@@ -2,8 +2,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { lookup, SECRET_SIG, show } from "../../policypack/src/access/values";
-import { InputError, normaliseSecrets, parseStackExport, providerUrnOf, SECRET_PLACEHOLDER } from "../../cli/state";
+import * as path from "node:path";
+import { InputError, KNOWN_FEATURES, normaliseSecrets, parseStackExport, providerUrnOf, SECRET_PLACEHOLDER, stripInternalKeys } from "../../cli/state";
 import { EXPORT } from "./support";
+
+const V3 = path.join(path.dirname(EXPORT), "engine-v3.json");
+const V4 = path.join(path.dirname(EXPORT), "engine-v4.json");
 
 const SV = "1b47061264138c4ac30d75fd1eb44270";
 const text = fs.readFileSync(EXPORT, "utf8");
@@ -38,10 +42,13 @@ describe("stack export reader (cli/state)", () => {
   const state = parseStackExport(text, "prod-violations.json");
   const byName = (list: typeof state.analyze, name: string) => list.find((r) => r.name === name);
 
-  it("gives resource rules the custom resources' inputs and stack rules every resource's outputs", () => {
+  it("gives resource rules every resource's inputs (the root Stack included) and stack rules every resource's outputs", () => {
     assert.equal(state.stack.length, 13);
-    assert.equal(state.analyze.length, 12, "the Stack resource is not custom");
-    assert.ok(!state.analyze.some((r) => r.type === "pulumi:pulumi:Stack"));
+    // The engine analyzes every registered resource, the root Stack and components included
+    // (pulumi/pulumi pkg/resource/deploy/step_generator.go generateSteps → analyzeAll): this
+    // used to say 12 ("the Stack resource is not custom"), which is not what the engine does.
+    assert.equal(state.analyze.length, 13);
+    assert.ok(state.analyze.some((r) => r.type === "pulumi:pulumi:Stack"));
     const db = byName(state.analyze, "registration-db");
     assert.equal(db?.props["connectionName"], undefined, "inputs only");
     assert.equal(byName(state.stack, "registration-db")?.props["connectionName"], "acme-readiness-prod:europe-west1:registration-db");
@@ -112,5 +119,68 @@ describe("stack export reader (cli/state)", () => {
     const e = doc();
     (resources(e)[5] as Record<string, unknown>)["provider"] = "default";
     fails(e, "deployment.resources[5].provider: 'default' is not a provider reference");
+  });
+
+  describe("what the engine sends (pulumi/pulumi v3.248.0)", () => {
+    const v3 = parseStackExport(fs.readFileSync(V3, "utf8"), "engine-v3.json");
+    const v4 = parseStackExport(fs.readFileSync(V4, "utf8"), "engine-v4.json");
+    const BUCKET = "urn:pulumi:prod::readiness::gcp:storage/bucket:Bucket::logs";
+    const EXTERNAL = "urn:pulumi:prod::readiness::gcp:storage/bucket:Bucket::shared-artifacts";
+    const VIEW = "urn:pulumi:prod::readiness::gcp:storage/bucket:Bucket$gcp:storage/bucketObject:BucketObject::logs-readme";
+
+    // step_generator.go GenerateReadSteps (L271) never calls analyzeAll; step_executor.go (L573)
+    // stores read states in `reads`, not `news`, and AnalyzeResources (L3227) only walks `news`.
+    it("leaves out resources read with .get (external: true): neither Analyze nor AnalyzeStack sees them [step_generator.go GenerateReadSteps, step_executor.go reads]", () => {
+      for (const s of [v3, v4]) {
+        assert.ok(!s.analyze.some((r) => r.urn === EXTERNAL));
+        assert.ok(!s.stack.some((r) => r.urn === EXTERNAL));
+        assert.deepEqual(s.external, [EXTERNAL]);
+      }
+    });
+
+    // pkg/resource/stack/deployment.go UnmarshalUntypedDeployment: "case 3, 4" share DeploymentV3;
+    // v4 adds `features`, checked against supportedFeatures (L121) before anything else.
+    it("reads deployment versions 3 and 4 alike, and refuses a v4 feature the CLI does not know [pkg/resource/stack/deployment.go]", () => {
+      assert.deepEqual(
+        v3.stack.filter((r) => r.urn !== VIEW).map((r) => r.urn),
+        v4.stack.filter((r) => r.urn !== VIEW).map((r) => r.urn),
+      );
+      assert.deepEqual(KNOWN_FEATURES, ["refreshBeforeUpdate", "views", "hooks", "taint", "replaceWith", "snippets-prototype"]);
+      const d = JSON.parse(fs.readFileSync(V4, "utf8")) as Record<string, unknown>;
+      fails({ ...d, features: ["taint", "time-travel"] }, "x.json: features:", "does not support");
+      fails({ ...d, version: 5 }, "x.json: version: must be 3 or 4");
+      fails({ ...d, version: 2 }, "x.json: version: must be 3 or 4");
+    });
+
+    // Views are registered through the resource status service (resource_status.go), not
+    // generateSteps: no Analyze; the step executor stores them in `news`: AnalyzeStack sees them.
+    it("gives a view (viewOf, v4) to stack rules only [resource_status.go, step_executor.go news]", () => {
+      assert.ok(!v4.analyze.some((r) => r.urn === VIEW));
+      assert.ok(v4.stack.some((r) => r.urn === VIEW));
+    });
+
+    // sdk/go/common/resource/plugin/analyzer_plugin.go: Analyze (L307), AnalyzeStack (L351) and the
+    // provider (marshalProvider, L772) marshal with SkipInternalKeys: true; rpc.go (L88-L93) skips
+    // top-level keys only; properties.go IsInternalPropertyKey (L730) is the "__" prefix.
+    it("drops top-level __ keys (__meta, __defaults, ...) from inputs, outputs and provider inputs, keeps nested ones [analyzer_plugin.go SkipInternalKeys]", () => {
+      const a = v4.analyze.find((r) => r.urn === BUCKET);
+      const s = v4.stack.find((r) => r.urn === BUCKET);
+      assert.ok(a && s);
+      for (const props of [a.props, s.props, a.provider?.props ?? {}]) {
+        assert.ok(!Object.keys(props).some((k) => k.startsWith("__")), JSON.stringify(props));
+      }
+      assert.deepEqual(a.props["labels"], { __team: "kept: only top-level keys are internal" });
+      assert.equal(a.props["storageClass"], "STANDARD");
+      assert.equal(a.provider?.props["region"], "europe-west1");
+      assert.deepEqual(stripInternalKeys({ __meta: "x", a: 1, b: { __c: 2 } }), { a: 1, b: { __c: 2 } });
+    });
+
+    it("analyzes the root Stack and providers too, with their inputs [step_generator.go analyzeAll]", () => {
+      assert.deepEqual(
+        v3.analyze.map((r) => r.type),
+        ["pulumi:pulumi:Stack", "pulumi:providers:gcp", "gcp:storage/bucket:Bucket"],
+      );
+      assert.deepEqual(v3.stack.find((r) => r.type === "pulumi:pulumi:Stack")?.props, { bucketName: "acme-logs" });
+    });
   });
 });

@@ -207,7 +207,11 @@ metadata: {name: shop}
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("renders yaml/v2 ConfigGroup children as the provider names them, parented to the group", async () => {
+  // pulumi-kubernetes provider/pkg/provider/yaml/v2/yaml.go register(): the name is
+  // "<resourcePrefix>:<namespace>/<name>" with a colon (this spec used "<prefix>-<ns>/<name>",
+  // which is not what the provider registers); Register() orders the objects by their dependency
+  // graph, so the Namespace registers first and every object in it depends on it (yaml_test.go).
+  it("renders yaml/v2 ConfigGroup children as the provider names them (<prefix>:<ns>/<name>), parented to the group, Namespace first", async () => {
     const rs = await runProgram(() => {
       const parent = new pulumi.ComponentResource("test:stack:Shop", "shop", {});
       new ConfigGroup("manifests", { yaml: YAML, objs: [{ apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: "shop" }, spec: { ports: [{ port: 80 }] } }] }, { parent });
@@ -219,36 +223,71 @@ metadata: {name: shop}
     assert.deepEqual(
       children.map((c) => [c.type, c.name]),
       [
-        ["kubernetes:apps/v1:Deployment", "manifests-shop/api"],
-        ["kubernetes:core/v1:ConfigMap", "manifests-shop/settings"],
-        ["kubernetes:core/v1:Secret", "manifests-shop/creds"],
-        ["kubernetes:configuration.konghq.com/v1:KongPlugin", "manifests-shop/jwt"],
-        ["kubernetes:core/v1:Namespace", "manifests-shop"],
-        ["kubernetes:core/v1:Service", "manifests-shop/api"],
+        ["kubernetes:core/v1:Namespace", "manifests:shop"],
+        ["kubernetes:apps/v1:Deployment", "manifests:shop/api"],
+        ["kubernetes:core/v1:ConfigMap", "manifests:shop/settings"],
+        ["kubernetes:core/v1:Secret", "manifests:shop/creds"],
+        ["kubernetes:configuration.konghq.com/v1:KongPlugin", "manifests:shop/jwt"],
+        ["kubernetes:core/v1:Service", "manifests:shop/api"],
       ],
     );
-    const dep = children[0] as CapturedResource;
-    assert.equal(dep.urn, "urn:pulumi:prod::readiness::test:stack:Shop$kubernetes:yaml/v2:ConfigGroup$kubernetes:apps/v1:Deployment::manifests-shop/api");
+    const ns = children[0] as CapturedResource;
+    const dep = children[1] as CapturedResource;
+    assert.equal(dep.urn, "urn:pulumi:prod::readiness::test:stack:Shop$kubernetes:yaml/v2:ConfigGroup$kubernetes:apps/v1:Deployment::manifests:shop/api");
     assert.equal(dep.custom, true);
+    assert.deepEqual(ns.dependencies, []);
+    for (const c of children.slice(1)) assert.deepEqual(c.dependencies, [ns.urn], c.name);
     assert.deepEqual((dep.inputs["metadata"] as Record<string, unknown>)["labels"], { "app.kubernetes.io/part-of": "shop" });
     assert.equal(dep.provider?.type, "pulumi:providers:kubernetes");
-    const secret = byName(rs, "manifests-shop/creds");
+    const secret = children[3] as CapturedResource;
     assert.equal((secret.inputs["stringData"] as Record<string, unknown>)[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270", "Secret data is marked secret, as the provider does");
   });
 
-  it("uses resourcePrefix (empty: no prefix), reads files, renders yaml/v2 ConfigFile, and passes the explicit provider on", async () => {
+  // configgroup.go: no resourcePrefix → the component's name; "" → none. yaml.go Normalize: a
+  // namespaced kind without a namespace gets the provider's default namespace ("default" unless
+  // the provider's `namespace` says otherwise), and the name then carries it ("default/a").
+  it("uses resourcePrefix (empty: no prefix), fills the default namespace, reads files, renders yaml/v2 ConfigFile, and passes the explicit provider on", async () => {
     const file = path.join(dir, "extra.yaml");
     const rs = await runProgram(() => {
       const k8s = new K8sProvider("cluster", { kubeconfig: "{}" });
+      const apps = new K8sProvider("apps", { kubeconfig: "{}", namespace: "apps" });
       new ConfigGroup("plain", { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", files: [file], resourcePrefix: "" }, { provider: k8s });
       new ConfigGroup("prefixed", { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n", resourcePrefix: "pre" }, { providers: [k8s] });
+      new ConfigGroup("scoped", { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n" }, { provider: apps });
       new ConfigFile("one", { file });
     }, OPTS);
     assert.ok(byName(rs, "shop/robot").urn.includes("kubernetes:yaml/v2:ConfigGroup$kubernetes:core/v1:ServiceAccount::shop/robot"), "files are read first");
-    assert.equal(byName(rs, "a").type, "kubernetes:core/v1:ConfigMap");
-    assert.equal(byName(rs, "a").provider?.name, "cluster");
-    assert.equal(byName(rs, "pre-b").provider?.name, "cluster", "a providers map reaches the children");
-    assert.equal(byName(rs, "one-shop/robot").parent, byName(rs, "one").urn);
+    const a = byName(rs, "default/a");
+    assert.equal(a.type, "kubernetes:core/v1:ConfigMap");
+    assert.equal((a.inputs["metadata"] as Record<string, unknown>)["namespace"], "default");
+    assert.equal(a.provider?.name, "cluster");
+    assert.equal(byName(rs, "pre:default/b").provider?.name, "cluster", "a providers map reaches the children");
+    assert.equal((byName(rs, "scoped:apps/c").inputs["metadata"] as Record<string, unknown>)["namespace"], "apps", "the provider's namespace is the default");
+    assert.equal((byName(rs, "scoped:reader").inputs["metadata"] as Record<string, unknown>)["namespace"], undefined, "cluster-scoped kinds get none");
+    assert.equal(byName(rs, "one:shop/robot").parent, byName(rs, "one").urn);
+  });
+
+  // yaml.go Register(): cli-utils' dependency graph (depends-on annotation, CRD → custom
+  // resource) becomes DependsOn; clients.go IsNamespacedKind: a CRD among the objects gives scope.
+  it("turns config.kubernetes.io/depends-on annotations and CRDs into dependencies, and registers dependencies first", async () => {
+    const crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: crontabs.stable.example.com}\nspec: {group: stable.example.com, scope: Namespaced, names: {kind: CronTab, plural: crontabs}}\n";
+    const rs = await runProgram(() => {
+      new ConfigGroup("deps", {
+        skipAwait: true,
+        yaml: [
+          "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {config.kubernetes.io/depends-on: /namespaces/default/ConfigMap/cm}}\n",
+          "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata: {name: tab}\n",
+          crd,
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+        ].join("---\n"),
+      });
+    }, OPTS);
+    const kids = rs.filter((r) => r.parent === byName(rs, "deps").urn);
+    assert.deepEqual(kids.map((k) => k.name), ["deps:crontabs.stable.example.com", "deps:default/cm", "deps:default/p", "deps:default/tab"]);
+    assert.deepEqual(byName(rs, "deps:default/p").dependencies, [byName(rs, "deps:default/cm").urn]);
+    assert.deepEqual(byName(rs, "deps:default/tab").dependencies, [byName(rs, "deps:crontabs.stable.example.com").urn]);
+    const annotations = (byName(rs, "deps:default/cm").inputs["metadata"] as Record<string, unknown>)["annotations"];
+    assert.deepEqual(annotations, { "pulumi.com/skipAwait": "true" });
   });
 
   it("warns, and renders nothing, when the manifests cannot be read offline", async () => {
@@ -306,7 +345,9 @@ describe("mock-run: runs, failures and program files", function () {
     release();
     await first;
     const again = await runProgram(() => new Thing("again", {}), OPTS);
-    assert.equal(again.length, 2);
+    // 3, was 2: the root Stack, the default provider the engine registers for Thing's package
+    // (pkg/resource/deploy/default_providers.go), and Thing.
+    assert.equal(again.length, 3);
   });
 
   it("rejects when the program throws or logs an error, and restores the stack-trace limit", async () => {
