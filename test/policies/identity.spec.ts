@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { ResourceInput } from "../../policypack/src/access/resource";
 import { T } from "../../policypack/src/access/tokens";
-import { looksLikeServiceAccountKey } from "../../policypack/src/policies/identity";
-import { noStaticServiceAccountKeys } from "../../policypack/src/gates/no-static-service-account-keys/gate";
+import { looksLikeServiceAccountKey, noStaticServiceAccountKeys } from "../../policypack/src/gates/no-static-service-account-keys/gate";
 import { workloadIdentity } from "../../policypack/src/gates/workload-identity/gate";
 import {
   childOf,
