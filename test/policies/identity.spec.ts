@@ -5,21 +5,15 @@
 import * as assert from "node:assert/strict";
 import { looksLikeServiceAccountKey } from "../../policypack/src/gates/no-static-service-account-keys/gate";
 import { workloadIdentity } from "../../policypack/src/gates/workload-identity/gate";
-import { childOf, cloudRunService, deployment, gkeCluster, helmChart, nodePool, PEM, serviceAccount } from "../fixtures/k8s";
+import { SA_KEY_JSON } from "../fixtures/identity";
+import { childOf, cloudRunService, deployment, gkeCluster, helmChart, nodePool, serviceAccount } from "../fixtures/k8s";
 import { expectOne, mutate, run } from "../support/fixtures";
 
 // --------------------------------------------------------------- no-static-service-account-keys
 
 describe("no-static-service-account-keys", () => {
   it("recognises key files", () => {
-    const keyJson = JSON.stringify({
-      type: "service_account",
-      project_id: "acme-prod",
-      private_key_id: "0123abcd",
-      private_key: PEM,
-      client_email: "registration@acme-prod.iam.gserviceaccount.com",
-    });
-    assert.ok(looksLikeServiceAccountKey(keyJson));
+    assert.ok(looksLikeServiceAccountKey(SA_KEY_JSON));
     assert.ok(!looksLikeServiceAccountKey('{"type": "external_account"}'));
   });
 });

@@ -1,17 +1,10 @@
 /** Examples of `no-static-service-account-keys`, run by test/gates/examples.spec.ts. */
 import type { ResourceInput } from "../../access/resource";
 import { T } from "../../access/tokens";
-import { PEM } from "../../../../test/fixtures/k8s";
+import { SA_KEY_JSON } from "../../../../test/fixtures/identity";
 import { examples } from "../../../../test/support/examples";
 import { mutate, res, UNKNOWN, urnOf } from "../../../../test/support/fixtures";
 
-const keyJson = JSON.stringify({
-  type: "service_account",
-  project_id: "acme-prod",
-  private_key_id: "0123abcd",
-  private_key: PEM,
-  client_email: "registration@acme-prod.iam.gserviceaccount.com",
-});
 /** A private_key in a JSON file, without the rest of a key file. */
 const partial = JSON.stringify({ private_key: "x" });
 
@@ -39,8 +32,8 @@ export default examples({
     { title: "a Key whose service account is unknown until apply", stack: () => [mutate(key(), "serviceAccountId", UNKNOWN)], expect: [{ name: "registration-key", message: "'registration-key' (gcp:serviceaccount/key:Key): creates a static service-account key (a long-lived credential that can leak and is never rotated by Google) (found serviceAccountId <unknown until apply>). Fix: delete the key; let the workload authenticate through Workload Identity (a Kubernetes ServiceAccount annotated iam.gke.io/gcp-service-account, or the Cloud Run service account)." }] },
     { title: "a Key without service account", stack: () => [mutate(key(), "serviceAccountId", undefined)], expect: [{ name: "registration-key", message: "'registration-key' (gcp:serviceaccount/key:Key): creates a static service-account key (a long-lived credential that can leak and is never rotated by Google) (found serviceAccountId not set). Fix: delete the key; let the workload authenticate through Workload Identity (a Kubernetes ServiceAccount annotated iam.gke.io/gcp-service-account, or the Cloud Run service account)." }] },
     // The whole message is asserted: it never echoes the key (PEM or base64).
-    { title: "a Secret holding a key file (base64 data)", stack: () => [secret({ "key.json": Buffer.from(keyJson).toString("base64") })], expect: [{ name: "registration-gcp", message: "'registration-gcp' (kubernetes:core/v1:Secret): Kubernetes Secret holds a Google service-account key in data.key.json (found a service-account key file (not shown)). Fix: delete the Secret and disable the key in IAM; use Workload Identity instead of a key file." }] },
-    { title: "a Secret holding a key file in stringData", stack: () => [secret({ credentials: keyJson }, "stringData")], expect: [{ name: "registration-gcp", message: "'registration-gcp' (kubernetes:core/v1:Secret): Kubernetes Secret holds a Google service-account key in stringData.credentials (found a service-account key file (not shown)). Fix: delete the Secret and disable the key in IAM; use Workload Identity instead of a key file." }] },
+    { title: "a Secret holding a key file (base64 data)", stack: () => [secret({ "key.json": Buffer.from(SA_KEY_JSON).toString("base64") })], expect: [{ name: "registration-gcp", message: "'registration-gcp' (kubernetes:core/v1:Secret): Kubernetes Secret holds a Google service-account key in data.key.json (found a service-account key file (not shown)). Fix: delete the Secret and disable the key in IAM; use Workload Identity instead of a key file." }] },
+    { title: "a Secret holding a key file in stringData", stack: () => [secret({ credentials: SA_KEY_JSON }, "stringData")], expect: [{ name: "registration-gcp", message: "'registration-gcp' (kubernetes:core/v1:Secret): Kubernetes Secret holds a Google service-account key in stringData.credentials (found a service-account key file (not shown)). Fix: delete the Secret and disable the key in IAM; use Workload Identity instead of a key file." }] },
     { title: "a .json file with a private_key", stack: () => [secret({ "sa.json": partial }, "stringData")], expect: [{ name: "registration-gcp", message: "'registration-gcp' (kubernetes:core/v1:Secret): Kubernetes Secret holds a Google service-account key in stringData.sa.json (found a service-account key file (not shown)). Fix: delete the Secret and disable the key in IAM; use Workload Identity instead of a key file." }] },
     {
       title: "data unknown at preview, filled from a Key of the stack",
