@@ -1,7 +1,16 @@
-/** The `workload-identity` gate: its catalog record, settings and check. */
+/**
+ * The `workload-identity` gate: its catalog record, settings and check. Workload Identity end to
+ * end: GKE cluster and node pools (./clusters.ts), every service pod's Kubernetes ServiceAccount
+ * bound to a Google service account, Cloud Run services and jobs running as their own service account.
+ */
+import { z } from "zod";
+import { asString, show, T, type ResourceView, type StackView } from "../../access";
+import { K8S_WORKLOAD_TYPES, type Workload } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { workloadIdentity as legacy } from "../../policies/identity";
+import { stackGate, violation, type Reporter } from "../../engine/rule";
+import { reportUndecided } from "../../lib/undecided";
+import { workloadOf } from "../../lib/workloads";
+import { checkCluster, checkNodePool } from "./clusters";
 
 export const meta = defineMeta({
   name: "workload-identity",
@@ -17,4 +26,105 @@ export const meta = defineMeta({
   sources: [{ seed: "002", section: "6. Security", line: "Workload Identity used for all GCP API calls; no static SA keys" }],
 });
 
-export const workloadIdentity = withMeta(meta, legacy);
+export const settings = z.strictObject({});
+
+const DEFAULT_SA = /(-compute@developer\.gserviceaccount\.com|@appspot\.gserviceaccount\.com)$/;
+const WI_ANNOTATION = "iam.gke.io/gcp-service-account";
+
+/** The Kubernetes ServiceAccount a pod runs as: the one it names, or the one its spec depends on. */
+function podServiceAccount(
+  stack: StackView,
+  w: Workload,
+  accounts: ReadonlyMap<string, ResourceView>,
+): { kind: "unknown" } | { kind: "default"; found: string } | { kind: "missing"; name: string } | { kind: "found"; sa: ResourceView; name: string } {
+  const { lookup: l, path } = w.serviceAccount();
+  if (l.kind === "unknown") {
+    const dep = stack.dependsOnType(w.r, w.dependencyProp, T.k8sServiceAccount);
+    return dep ? { kind: "found", sa: dep, name: dep.k8sName() } : { kind: "unknown" };
+  }
+  const name = l.kind === "known" ? asString(l.value) : undefined;
+  if (name === undefined || name === "" || name === "default") return { kind: "default", found: `${path} ${name === undefined ? "not set (runs as 'default')" : show(name)}` };
+  const sa = accounts.get(`${w.r.namespace()}/${name}`);
+  return sa ? { kind: "found", sa, name } : { kind: "missing", name };
+}
+
+function checkPod(stack: StackView, w: Workload, service: string, accounts: ReadonlyMap<string, ResourceView>, report: Reporter): void {
+  const r = w.r;
+  if (w.podSpec().kind === "unknown") return reportUndecided(report, r, `'${w.podSpecPath}'`, service);
+  const ns = r.namespace();
+  const pod = podServiceAccount(stack, w, accounts);
+  const fixSa = `create a ServiceAccount in namespace ${show(ns)} annotated ${WI_ANNOTATION}: <name>@<project>.iam.gserviceaccount.com (with a roles/iam.workloadIdentityUser binding) and set ${w.serviceAccount().path} to it`;
+  if (pod.kind === "unknown") return reportUndecided(report, r, `'${w.serviceAccount().path}'`, service);
+  if (pod.kind === "default") {
+    report({ subject: r, service, message: violation(r.display(), `service '${service}' pods run as the namespace's default ServiceAccount, not one bound to a Google service account`, pod.found, fixSa) });
+    return;
+  }
+  if (pod.kind === "missing") {
+    report({
+      subject: r,
+      service,
+      message: violation(
+        r.display(),
+        `service '${service}' pods run as ServiceAccount ${show(pod.name)}, which is not in the stack (namespace ${show(ns)}), so its Workload Identity binding cannot be proved`,
+        `no kubernetes:core/v1:ServiceAccount ${ns}/${pod.name}`,
+        fixSa,
+      ),
+    });
+    return;
+  }
+  if (pod.sa.unknown("metadata.annotations")) return reportUndecided(report, r, `the annotations of ${pod.sa.display()}`, service);
+  const ann = pod.sa.get(["metadata", "annotations", WI_ANNOTATION]);
+  if (ann.kind === "unknown") return; // set, to a value computed at apply (a Google service account's email)
+  const email = ann.kind === "known" ? asString(ann.value) : undefined;
+  if (email === undefined || email.trim() === "" || DEFAULT_SA.test(email)) {
+    report({
+      subject: r,
+      service,
+      message: violation(
+        r.display(),
+        `service '${service}' pods run as ServiceAccount ${show(pod.name)}, which is not bound to a dedicated Google service account`,
+        `${pod.sa.display()} annotation ${WI_ANNOTATION} ${show(email)}`,
+        `annotate ${pod.sa.display()} with ${WI_ANNOTATION}: <name>@<project>.iam.gserviceaccount.com (not a default service account)`,
+      ),
+    });
+  }
+}
+
+function checkCloudRun(stack: StackView, w: Workload, service: string, report: Reporter): void {
+  const r = w.r;
+  const { lookup: l, path } = w.serviceAccount();
+  if (l.kind === "unknown") {
+    if (stack.dependsOnType(r, "template", T.gcpServiceAccount)) return; // the email of a service account of this stack
+    return reportUndecided(report, r, `'${path}'`, service);
+  }
+  const email = l.kind === "known" ? asString(l.value) : undefined;
+  if (email !== undefined && email.trim() !== "" && !DEFAULT_SA.test(email)) return;
+  report({
+    subject: r,
+    service,
+    message: violation(
+      r.display(),
+      `service '${service}' Cloud Run ${w.kind === "CloudRunJob" ? "job" : "service"} runs as the default compute service account`,
+      `${path} ${email === undefined ? "not set (the default compute service account)" : show(email)}`,
+      `create a gcp.serviceaccount.Account for the service and set ${path} to its email`,
+    ),
+  });
+}
+
+export const workloadIdentity = stackGate({
+  meta,
+  settings,
+  check(stack, _s, report) {
+    for (const c of stack.ofType(T.gkeCluster)) checkCluster(c, report);
+    for (const np of stack.ofType(T.gkeNodePool)) checkNodePool(np, report);
+    const accounts = new Map<string, ResourceView>();
+    for (const sa of stack.ofType(T.k8sServiceAccount)) accounts.set(`${sa.namespace()}/${sa.k8sName()}`, sa);
+    for (const r of stack.ofType(...K8S_WORKLOAD_TYPES, T.cloudRunService, T.cloudRunJob)) {
+      const service = stack.serviceOf(r);
+      const w = workloadOf(r);
+      if (!service || !w) continue;
+      if (w.platform === "cloudrun") checkCloudRun(stack, w, service, report);
+      else checkPod(stack, w, service, accounts, report);
+    }
+  },
+});

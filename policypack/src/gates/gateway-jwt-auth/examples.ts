@@ -1,0 +1,111 @@
+/** Examples of `gateway-jwt-auth`, run by test/gates/examples.spec.ts. */
+import { T } from "../../access/tokens";
+import { httpRoute, withPlugins } from "../../../../test/fixtures/gateway";
+import { childOf, gateway, helmChart, ingress, k8sService, kongPlugin, TENANT } from "../../../../test/fixtures/k8s";
+import { at, change, examples, type StackOf } from "../../../../test/support/examples";
+import { mutate, res, UNKNOWN } from "../../../../test/support/fixtures";
+
+/** The Ingress naming these plugins (undefined: no annotation value). */
+const ingressNaming = (value: unknown): StackOf => change(0, (r) => withPlugins(r, value));
+/** A tenant check of a custom plugin type, configured on the tenant header. */
+const customTenant = () => kongPlugin("registration-tenant", "registration", "acme-tenant-guard", { header_name: TENANT });
+/** openid-connect in place of the jwt plugin. */
+const oidc = () => kongPlugin("registration-jwt", "registration", "openid-connect", { issuer: "https://id.acme.example/.well-known/openid-configuration" });
+/** A tenant check in Lua that reads the tenant header. */
+const preFunction = () =>
+  kongPlugin("registration-tenant", "registration", "pre-function", { access: ['if not kong.request.get_header("x-tenant-id") then return kong.response.exit(400) end'] });
+/** The Ingress with no rules (and no default backend): its own plugins cover the Ingress itself. */
+const noRules = () => mutate(ingress(), "spec.rules", []);
+const TENANT_ONLY = { "konghq.com/plugins": "registration-tenant" };
+/** An HTTPRoute naming the tenant check whose backend Service registration-api is in namespace backends, with plugin backend-jwt. */
+const crossNs = () => mutate(httpRoute("registration", TENANT_ONLY), "spec.rules.0.backendRefs.0.namespace", "backends");
+const backendSvc = () => mutate(k8sService("backends", "registration-api", { "konghq.com/plugins": "backend-jwt" }), "metadata.labels", {});
+const backendJwt = () => kongPlugin("backend-jwt", "backends", "jwt", {});
+
+export default examples({
+  // The service's gateway: its Ingress (class kong) names registration-jwt (jwt), registration-tenant
+  // (request-validator requiring the X-Tenant-Id header) and registration-rate; its backend Service.
+  baseline: () => gateway(),
+  compliant: [
+    { title: "an Ingress of no service", stack: () => [mutate(ingress(), "metadata.labels", {})] },
+    {
+      title: "openid-connect and a pre-function that reads the tenant header",
+      stack: (b) => [b[0]!, b[1]!, oidc(), preFunction(), b[4]!],
+    },
+    { title: "a custom tenant check listed in tenantCheckPlugins", stack: change(3, customTenant), config: { tenantCheckPlugins: ["acme-tenant-guard"] } },
+    { title: "the JWT plugin named on the backend Service", stack: (b) => change(1, () => k8sService("registration", "registration-api", { "konghq.com/plugins": "registration-jwt" }))(ingressNaming("registration-tenant")(b)) },
+    {
+      title: "a global KongClusterPlugin of type jwt",
+      stack: (b) => change(2, () => res(T.kongClusterPlugin, "global-jwt", { metadata: { name: "global-jwt", labels: { global: "true" } }, plugin: "jwt", config: {} }))(ingressNaming("registration-tenant")(b)),
+    },
+    { title: "a KongClusterPlugin named on the Ingress", stack: change(2, () => res(T.kongClusterPlugin, "registration-jwt", { metadata: { name: "registration-jwt" }, plugin: "jwt", config: {} })) },
+    { title: "another ingress class listed in kongIngressClasses", stack: at(0, "spec.ingressClassName", "kong-internal"), config: { kongIngressClasses: ["kong", "kong-internal"] } },
+    { title: "an Ingress with only a default backend", stack: (b) => at(0, "spec.defaultBackend", { service: { name: "registration-api", port: { number: 80 } } })(at(0, "spec.rules", undefined)(b)) },
+    { title: "an Ingress with no backend at all, its own plugins applying", stack: change(0, noRules) },
+    { title: "an HTTPRoute naming both plugins", stack: (b) => [httpRoute("registration", { "konghq.com/plugins": "registration-jwt,registration-tenant" }), b[2]!, b[3]!] },
+    {
+      title: "an HTTPRoute with the JWT plugin as an ExtensionRef filter",
+      stack: (b) => [
+        httpRoute("registration", TENANT_ONLY, [
+          { type: "ExtensionRef", extensionRef: { group: "configuration.konghq.com", kind: "KongPlugin", name: "registration-jwt" } },
+          { type: "RequestHeaderModifier", requestHeaderModifier: { add: [] } },
+        ]),
+        b[2]!,
+        b[3]!,
+      ],
+    },
+    { title: "an HTTPRoute to a backend Service in another namespace, with its plugin there", stack: (b) => [crossNs(), backendSvc(), backendJwt(), b[3]!] },
+  ],
+  violating: [
+    { title: "no JWT plugin", stack: ingressNaming("registration-tenant,registration-rate"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator), registration-rate (rate-limiting) (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "no tenant-header check", stack: ingressNaming("registration-jwt"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-jwt (jwt) (no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "the tenant header not required", stack: at(3, "config.parameter_schema.0.required", false), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-jwt (jwt), registration-tenant (request-validator), registration-rate (rate-limiting) (no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "request-validator on another header", stack: at(3, "config.parameter_schema.0.name", "X-Request-Id"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-jwt (jwt), registration-tenant (request-validator), registration-rate (rate-limiting) (no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "a custom tenant check not listed in tenantCheckPlugins", stack: change(3, customTenant), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-jwt (jwt), registration-tenant (acme-tenant-guard), registration-rate (rate-limiting) (no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "another tenant header configured", stack: (b) => b, config: { tenantHeader: "X-Org" }, expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Org (found backend Service \"registration-api\": plugins registration-jwt (jwt), registration-tenant (request-validator), registration-rate (rate-limiting) (no tenant check on X-Org)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Org\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    {
+      title: "one of two routes without the plugins (only that one is listed)",
+      stack: (b) => [
+        withPlugins(mutate(b[0]!, "spec.rules.1", { http: { paths: [{ path: "/admin", backend: { service: { name: "registration-admin" } } }] } }), "registration-tenant"),
+        k8sService("registration", "registration-api", { "konghq.com/plugins": "registration-jwt" }),
+        k8sService("registration", "registration-admin"),
+        b[2]!,
+        b[3]!,
+      ],
+      expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-admin\": plugins registration-tenant (request-validator) (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }],
+    },
+    { title: "the JWT plugin disabled", stack: at(2, "disabled", true), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator), registration-rate (rate-limiting) (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "a plugin name that is not in the stack", stack: ingressNaming("registration-tenant,typo-jwt"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator); names \"typo-jwt\", which is not a KongPlugin/KongClusterPlugin of the stack (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "no plugins annotation value", stack: ingressNaming(undefined), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins none (no jwt/openid-connect plugin, no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "two plugin names that are not in the stack", stack: ingressNaming("a-jwt, b-tenant"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins none; names \"a-jwt\", \"b-tenant\", which are not KongPlugins/KongClusterPlugins of the stack (no jwt/openid-connect plugin, no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "the JWT plugin in another namespace", stack: at(2, "metadata.namespace", "other"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator), registration-rate (rate-limiting); names \"registration-jwt\", which is not a KongPlugin/KongClusterPlugin of the stack (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "an Ingress of class gce", stack: at(0, "spec.ingressClassName", "gce"), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' is exposed by an Ingress that is not served by Kong, so it bypasses JWT authentication (found ingress class \"gce\"). Fix: set spec.ingressClassName: \"kong\" (or add the class to the policy's kongIngressClasses)." }] },
+    {
+      title: "an Ingress of class nginx by the legacy annotation",
+      stack: (b) => at(0, "metadata.annotations", { "kubernetes.io/ingress.class": "nginx" })(at(0, "spec.ingressClassName", undefined)(b)),
+      expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' is exposed by an Ingress that is not served by Kong, so it bypasses JWT authentication (found ingress class \"nginx\"). Fix: set spec.ingressClassName: \"kong\" (or add the class to the policy's kongIngressClasses)." }],
+    },
+    { title: "an Ingress with no backend and no plugins", stack: change(0, () => withPlugins(noRules(), "")), expect: [{ name: "registration-ingress", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found the Ingress itself (no Service backend): plugins none (no jwt/openid-connect plugin, no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    {
+      title: "a Helm chart child's Ingress without the JWT plugin",
+      stack: (b) => {
+        const chart = helmChart();
+        return [chart, childOf(chart, withPlugins(b[0]!, "registration-tenant")), b[1]!, b[2]!, b[3]!];
+      },
+      expect: [{ name: "registration-chart-registration-ingress", message: "'registration-chart-registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator) (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }],
+    },
+    { title: "an HTTPRoute without the JWT plugin", stack: (b) => [httpRoute("registration", TENANT_ONLY), b[2]!, b[3]!], expect: [{ name: "registration-route", message: "'registration-route' (kubernetes:gateway.networking.k8s.io/v1:HTTPRoute): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator) (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    {
+      title: "an HTTPRoute whose backend's plugin is not in the backend's namespace",
+      stack: (b) => [crossNs(), backendSvc(), mutate(backendJwt(), "metadata.namespace", "registration"), b[3]!],
+      expect: [{ name: "registration-route", message: "'registration-route' (kubernetes:gateway.networking.k8s.io/v1:HTTPRoute): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found backend Service \"registration-api\": plugins registration-tenant (request-validator); names \"backend-jwt\", which is not a KongPlugin/KongClusterPlugin of the stack (no jwt/openid-connect plugin)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }],
+    },
+    { title: "an HTTPRoute to no Service", stack: () => [mutate(httpRoute(), "spec.rules.0.backendRefs.0.kind", "ServiceImport")], expect: [{ name: "registration-route", message: "'registration-route' (kubernetes:gateway.networking.k8s.io/v1:HTTPRoute): service 'registration' routes are not all behind Kong JWT authentication and a tenant-header check on X-Tenant-Id (found the HTTPRoute itself (no Service backend): plugins none (no jwt/openid-connect plugin, no tenant check on X-Tenant-Id)). Fix: create KongPlugins of type jwt and request-validator (config.parameter_schema: [{name: \"X-Tenant-Id\", in: \"header\", required: true, schema: \"{\\\"type\\\":\\\"string\\\"}\"}]) and name them in the konghq.com/plugins annotation of the Ingress." }] },
+    { title: "the Ingress annotations unknown", stack: at(0, "metadata.annotations", UNKNOWN), expect: [{ name: "registration-ingress", kind: "undecided", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): 'metadata.annotations' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "the Ingress rules unknown", stack: at(0, "spec.rules", UNKNOWN), expect: [{ name: "registration-ingress", kind: "undecided", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): 'spec.rules' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "the backend Service's annotations unknown", stack: at(1, "metadata.annotations", UNKNOWN), expect: [{ name: "registration-ingress", kind: "undecided", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): the annotations of 'registration-api' (kubernetes:core/v1:Service) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "the JWT plugin's type unknown", stack: at(2, "plugin", UNKNOWN), expect: [{ name: "registration-ingress", kind: "undecided", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): the plugin or config of 'registration-jwt' (kubernetes:configuration.konghq.com/v1:KongPlugin) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "the tenant check's config unknown", stack: at(3, "config", UNKNOWN), expect: [{ name: "registration-ingress", kind: "undecided", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): the plugin or config of 'registration-tenant' (kubernetes:configuration.konghq.com/v1:KongPlugin) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "the tenant check's parameter schema unknown", stack: at(3, "config.parameter_schema", UNKNOWN), expect: [{ name: "registration-ingress", kind: "undecided", message: "'registration-ingress' (kubernetes:networking.k8s.io/v1:Ingress): the plugin or config of 'registration-tenant' (kubernetes:configuration.konghq.com/v1:KongPlugin) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+  ],
+});
