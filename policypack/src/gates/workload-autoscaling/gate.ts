@@ -128,7 +128,7 @@ export const workloadAutoscaling = stackGate({
       const kind = hpa.str("spec.scaleTargetRef.kind");
       const name = hpa.str("spec.scaleTargetRef.name");
       if (hpa.unknown("spec.scaleTargetRef.kind") || hpa.unknown("spec.scaleTargetRef.name") || hpa.unknown("metadata.namespace")) {
-        const dep = [T.deployment, T.statefulSet, T.rollout].map((t) => stack.dependsOnType(hpa, "spec", t)).find((d) => d !== undefined);
+        const dep = K8S_SERVING_TYPES.map((t) => stack.dependsOnType(hpa, "spec", t)).find((d) => d !== undefined);
         if (dep && !hpa.unknown("metadata.namespace")) add(byTarget, hpaKey(ns, SCALE_KIND[dep.type] as string, dep.k8sName()), hpa);
         else add(unsettled, hpa.unknown("metadata.namespace") ? "*" : ns, hpa);
         continue;
