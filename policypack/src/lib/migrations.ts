@@ -11,7 +11,7 @@
  *   postgres-required-extensions  the extensions a service needs are created by its migrations
  */
 import { isRecord, T, type ResourceView, type StackView } from "../access";
-import { undecidedMessage, violation, type Reporter } from "../engine/rule";
+import { stackGate, undecidedMessage, violation, type Reporter, type StackRule } from "../engine/rule";
 import { memoByObject } from "../memo";
 import { migrationSet, type DataEntry, type MigrationSet } from "../sql/migration-set";
 import { loadParserOnce, type ParseError } from "../sql/parser";
@@ -136,11 +136,32 @@ function reportParseErrors(sm: ServiceMigrations, r: Replay, report: Reporter): 
 }
 
 /** Runs `body` over each service's known, replayed migrations (undecided and parse errors handled). */
-export function eachReplayed(stack: StackView, report: Reporter, body: (sm: ServiceMigrations, r: Replay) => void): void {
+function eachReplayed(stack: StackView, report: Reporter, body: (sm: ServiceMigrations, r: Replay) => void): void {
   for (const sm of serviceMigrations(stack)) {
     if (undecidedService(sm, report, true)) continue;
     const r = sm.replay();
     reportParseErrors(sm, r, report);
     body(sm, r);
   }
+}
+
+/** A replayed-migrations gate's declaration: a stack gate's, with a check of one service's replayed migrations. */
+export type ReplayedGate<S> = Omit<StackRule<S>, "kind" | "gate" | "check" | "init"> & {
+  check(sm: ServiceMigrations, r: Replay, settings: S, report: Reporter): void;
+};
+
+/** A stack gate whose check sees each service's known, replayed migrations (see eachReplayed); its init loads the parser. */
+export function replayedGate<S>({ check, ...gate }: ReplayedGate<S>): StackRule<S> {
+  return stackGate({
+    ...gate,
+    init,
+    check(stack, s, report) {
+      eachReplayed(stack, report, (sm, r) => check(sm, r, s, report));
+    },
+  });
+}
+
+/** Reports a violation at a statement of a service's migrations, on the ConfigMap that ships its file. */
+export function reportAt(sm: ServiceMigrations, w: { file: string; line: number }, report: Reporter, problem: string, found: string, fix: string): void {
+  report({ subject: sourceOf(sm, w.file), service: sm.service, message: violation(at(sm, w), problem, found, fix) });
 }

@@ -1,8 +1,7 @@
 /** The `migrations-expand-contract` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { defineMeta } from "../../engine/meta";
-import { stackGate, violation } from "../../engine/rule";
-import { at, eachReplayed, init, quote, sourceOf } from "../../lib/migrations";
+import { quote, replayedGate, reportAt } from "../../lib/migrations";
 import type { DestructiveOp } from "../../sql/replay";
 
 export const meta = defineMeta({
@@ -43,26 +42,14 @@ const EXPAND_WHY: Readonly<Record<DestructiveOp, string>> = {
   "SET NOT NULL": "it scans the table under an exclusive lock and fails writes of the release still running",
 };
 
-export const migrationsExpandContract = stackGate({
+export const migrationsExpandContract = replayedGate({
   meta,
   settings,
-  init,
-  check(stack, _s, report) {
-    eachReplayed(stack, report, (sm, r) => {
-      for (const e of r.events) {
-        if (e.kind !== "destructive" || e.contract) continue;
-        const target = e.column !== undefined ? `${e.table}.${e.column}` : e.table;
-        report({
-          subject: sourceOf(sm, e.where.file),
-          service: sm.service,
-          message: violation(
-            at(sm, e.where),
-            `${e.op} on ${target} outside a migration declared a contract step: ${EXPAND_WHY[e.op]}`,
-            `"${quote(e.where.text)}"`,
-            EXPAND_FIX[e.op],
-          ),
-        });
-      }
-    });
+  check(sm, r, _s, report) {
+    for (const e of r.events) {
+      if (e.kind !== "destructive" || e.contract) continue;
+      const target = e.column !== undefined ? `${e.table}.${e.column}` : e.table;
+      reportAt(sm, e.where, report, `${e.op} on ${target} outside a migration declared a contract step: ${EXPAND_WHY[e.op]}`, `"${quote(e.where.text)}"`, EXPAND_FIX[e.op]);
+    }
   },
 });

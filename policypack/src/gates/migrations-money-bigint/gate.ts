@@ -1,8 +1,7 @@
 /** The `migrations-money-bigint` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { defineMeta } from "../../engine/meta";
-import { stackGate, violation } from "../../engine/rule";
-import { at, eachReplayed, init, sourceOf } from "../../lib/migrations";
+import { replayedGate, reportAt } from "../../lib/migrations";
 import { memoByObject, memoByString } from "../../memo";
 
 export const meta = defineMeta({
@@ -56,29 +55,24 @@ export function isMoneyName(column: string, s: z.infer<typeof settings>): boolea
   return moneyVerdicts(s)(column);
 }
 
-export const migrationsMoneyBigint = stackGate({
+export const migrationsMoneyBigint = replayedGate({
   meta,
   settings,
-  init,
-  check(stack, s, report) {
-    eachReplayed(stack, report, (sm, r) => {
-      for (const e of r.events) {
-        if (e.kind !== "column-type" || !isMoneyName(e.column, s)) continue;
-        const base = e.type.endsWith("[]") ? e.type.slice(0, -2) : e.type;
-        const why = MONEY_BAD[base];
-        if (why === undefined || r.notMoney.has(`${e.table}.${e.column}`)) continue;
-        const micros = e.column.endsWith("_micros") ? e.column : `${e.column.replace(/_cents$/, "")}_micros`;
-        report({
-          subject: sourceOf(sm, e.where.file),
-          service: sm.service,
-          message: violation(
-            at(sm, e.where),
-            `money column ${e.table}.${e.column} is ${e.type}${e.domain ? ` (through domain ${e.domain})` : ""}: ${why}`,
-            `${e.column} ${e.written}`,
-            `store it as bigint micro-units (1 EUR = 1000000): ${micros} bigint NOT NULL, with a currency column; if it is not money, declare it: COMMENT ON COLUMN ${e.table}.${e.column} IS 'readiness:not-money'`,
-          ),
-        });
-      }
-    });
+  check(sm, r, s, report) {
+    for (const e of r.events) {
+      if (e.kind !== "column-type" || !isMoneyName(e.column, s)) continue;
+      const base = e.type.endsWith("[]") ? e.type.slice(0, -2) : e.type;
+      const why = MONEY_BAD[base];
+      if (why === undefined || r.notMoney.has(`${e.table}.${e.column}`)) continue;
+      const micros = e.column.endsWith("_micros") ? e.column : `${e.column.replace(/_cents$/, "")}_micros`;
+      reportAt(
+        sm,
+        e.where,
+        report,
+        `money column ${e.table}.${e.column} is ${e.type}${e.domain ? ` (through domain ${e.domain})` : ""}: ${why}`,
+        `${e.column} ${e.written}`,
+        `store it as bigint micro-units (1 EUR = 1000000): ${micros} bigint NOT NULL, with a currency column; if it is not money, declare it: COMMENT ON COLUMN ${e.table}.${e.column} IS 'readiness:not-money'`,
+      );
+    }
   },
 });

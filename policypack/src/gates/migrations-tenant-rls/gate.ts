@@ -1,8 +1,8 @@
 /** The `migrations-tenant-rls` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { defineMeta } from "../../engine/meta";
-import { stackGate, violation, type Reporter } from "../../engine/rule";
-import { at, eachReplayed, init, list, quote, sourceOf, type ServiceMigrations } from "../../lib/migrations";
+import type { Reporter } from "../../engine/rule";
+import { list, quote, replayedGate, reportAt, type ServiceMigrations } from "../../lib/migrations";
 import type { TableState } from "../../sql/replay";
 import { policyFaults, type Command, type PolicyFault, type TenantSettings } from "../../sql/tenant-policy";
 
@@ -75,45 +75,31 @@ function checkTenantTable(sm: ServiceMigrations, t: TableState, s: TenantSetting
     `FORCE ${t.rlsForced ? `in ${t.rlsForced.file} line ${t.rlsForced.line}` : "missing"}`,
     `policies: ${t.policies.size === 0 ? "none" : [...t.policies.keys()].join(", ")}`,
   ].join("; ");
-  report({
-    subject: sourceOf(sm, t.created.file),
-    service: sm.service,
-    message: violation(
-      at(sm, t.created),
-      `table ${t.key} has a ${s.tenantColumn} column but ${problems.join("; ")}`,
-      state,
-      `add a migration with ${fixes.join(" ")}`,
-    ),
-  });
+  reportAt(sm, t.created, report, `table ${t.key} has a ${s.tenantColumn} column but ${problems.join("; ")}`, state, `add a migration with ${fixes.join(" ")}`);
 }
 
-export const migrationsTenantRls = stackGate({
+export const migrationsTenantRls = replayedGate({
   meta,
   settings,
-  init,
-  check(stack, s, report) {
-    eachReplayed(stack, report, (sm, r) => {
-      const tables = [...r.tables.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
-      for (const t of tables) {
-        if (t.columns.has(s.tenantColumn)) {
-          checkTenantTable(sm, t, s, report);
-          continue;
-        }
-        if (t.global) continue;
-        const unreadable = !t.columnsComplete;
-        report({
-          subject: sourceOf(sm, t.created.file),
-          service: sm.service,
-          message: violation(
-            at(sm, t.created),
-            unreadable
-              ? `table ${t.key} is created from a query whose columns cannot be read from the migration, and is not declared global, so the pack cannot tell whether it holds tenant data`
-              : `table ${t.key} has no ${s.tenantColumn} column and is not declared global, so nothing keeps one tenant from reading another's rows in it`,
-            `columns: ${list([...t.columns.keys()]) || "unknown"}`,
-            `add ${s.tenantColumn} with row-level security, or, for data shared by every tenant, declare it: COMMENT ON TABLE ${t.key} IS 'readiness:global';`,
-          ),
-        });
+  check(sm, r, s, report) {
+    const tables = [...r.tables.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const t of tables) {
+      if (t.columns.has(s.tenantColumn)) {
+        checkTenantTable(sm, t, s, report);
+        continue;
       }
-    });
+      if (t.global) continue;
+      const unreadable = !t.columnsComplete;
+      reportAt(
+        sm,
+        t.created,
+        report,
+        unreadable
+          ? `table ${t.key} is created from a query whose columns cannot be read from the migration, and is not declared global, so the pack cannot tell whether it holds tenant data`
+          : `table ${t.key} has no ${s.tenantColumn} column and is not declared global, so nothing keeps one tenant from reading another's rows in it`,
+        `columns: ${list([...t.columns.keys()]) || "unknown"}`,
+        `add ${s.tenantColumn} with row-level security, or, for data shared by every tenant, declare it: COMMENT ON TABLE ${t.key} IS 'readiness:global';`,
+      );
+    }
   },
 });
