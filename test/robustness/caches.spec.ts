@@ -19,7 +19,7 @@ import { sqlPrimary } from "../fixtures/gcp";
 import { ResourceView, typeFromUrn } from "../../policypack/src/access/resource";
 import { decodeAnalyzeStack } from "../../policypack/src/engine/fast/decode";
 import { memoByObject } from "../../policypack/src/memo";
-import { isMoneyName, moneySettings } from "../../policypack/src/policies/migrations";
+import { isMoneyName, settings as moneySettings } from "../../policypack/src/gates/migrations-money-bigint/gate";
 import { secretLookingName, secretShape } from "../../policypack/src/lib/secrets";
 import { loadParserOnce } from "../../policypack/src/sql/parser";
 import { clearReplayCache, replay } from "../../policypack/src/sql/replay";

@@ -1,7 +1,8 @@
 /** The `migrations-expand-contract` gate: its catalog record, settings and check. */
+import { z } from "zod";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { migrationsExpandContract as legacy } from "../../policies/migrations";
+import { quote, replayedGate, reportAt } from "../../lib/migrations";
+import type { DestructiveOp } from "../../sql/replay";
 
 export const meta = defineMeta({
   name: "migrations-expand-contract",
@@ -20,4 +21,35 @@ export const meta = defineMeta({
   ],
 });
 
-export const migrationsExpandContract = withMeta(meta, legacy);
+export const settings = z.strictObject({});
+
+const EXPAND_FIX: Readonly<Record<DestructiveOp, string>> = {
+  "DROP TABLE": "stop using the table in a release first, then drop it in a later migration declared a contract step (first line: -- readiness: contract)",
+  "DROP COLUMN": "stop reading and writing the column in a release first, then drop it in a later migration declared a contract step (first line: -- readiness: contract)",
+  "RENAME TABLE": "expand: create the new table (or a view under the new name), backfill and dual-write, switch readers; then drop the old one in a migration declared a contract step (first line: -- readiness: contract)",
+  "RENAME COLUMN": "expand: add the new column, backfill and dual-write, switch readers; then drop the old column in a migration declared a contract step (first line: -- readiness: contract)",
+  "ALTER COLUMN TYPE": "expand: add a column of the new type, backfill and dual-write, switch readers; then drop the old column in a migration declared a contract step (first line: -- readiness: contract)",
+  "SET NOT NULL":
+    "expand: ADD CONSTRAINT ... CHECK (column IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT; SET NOT NULL in a migration declared a contract step (first line: -- readiness: contract)",
+};
+
+const EXPAND_WHY: Readonly<Record<DestructiveOp, string>> = {
+  "DROP TABLE": "the release still running reads and writes it",
+  "DROP COLUMN": "the release still running reads and writes it",
+  "RENAME TABLE": "the release still running uses the old name",
+  "RENAME COLUMN": "the release still running uses the old name",
+  "ALTER COLUMN TYPE": "it rewrites the table under an exclusive lock and breaks the release still running",
+  "SET NOT NULL": "it scans the table under an exclusive lock and fails writes of the release still running",
+};
+
+export const migrationsExpandContract = replayedGate({
+  meta,
+  settings,
+  check(sm, r, _s, report) {
+    for (const e of r.events) {
+      if (e.kind !== "destructive" || e.contract) continue;
+      const target = e.column !== undefined ? `${e.table}.${e.column}` : e.table;
+      reportAt(sm, e.where, report, `${e.op} on ${target} outside a migration declared a contract step: ${EXPAND_WHY[e.op]}`, `"${quote(e.where.text)}"`, EXPAND_FIX[e.op]);
+    }
+  },
+});
