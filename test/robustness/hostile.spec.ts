@@ -81,7 +81,12 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 function jsonStrings(v: unknown, out: string[] = []): string[] {
   if (typeof v === "string") out.push(v);
   else if (Array.isArray(v)) v.forEach((x) => jsonStrings(x, out));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) out.push(k), jsonStrings(x, out);
+  else if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      jsonStrings(x, out);
+    }
+  }
   return out;
 }
 
