@@ -18,6 +18,7 @@ import { parseEventLog } from "./events";
 import { evaluateLocal, type Checked, type ResourceRef } from "./report/evaluation";
 import { render, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
+import { resourceSecrets, withSecrets } from "./report/safe";
 import { InputError, parseStackExport } from "./state";
 
 /** The repository (package) root: where package.json and policypack/ live. */
@@ -54,7 +55,9 @@ export const PACK_NAME = "readiness-guard";
 /** Reads a file or throws InputError naming it (as the user wrote it, `shown`). */
 export function readInput(file: string, what: string, shown = file): string {
   try {
-    return fs.readFileSync(file, "utf8");
+    const text = fs.readFileSync(file, "utf8");
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of the JSON.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${shown}: cannot read the ${what} (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message}).`);
@@ -138,7 +141,8 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   }
   const bad = configInputError(configFile, evaluation.findings);
   if (bad) throw bad;
-  return buildReport({
+  const secrets = resourceSecrets([...state.analyze, ...state.stack]);
+  return withSecrets(buildReport({
     source: { kind: "state", file: relativeToCwd(file, cwd), project: state.project, stack: state.stackName },
     pack: { name: PACK_NAME, version: packVersion() },
     toolVersion: toolVersion(),
@@ -155,7 +159,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
         ? [`${state.external.length} resource(s) read with .get (external) were not evaluated: the Pulumi engine never sends them to a policy pack.`]
         : []),
     ],
-  });
+  }), secrets);
 }
 
 /** Builds the report of the policy events in an event log. */
@@ -163,6 +167,17 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const cwd = opts.cwd ?? process.cwd();
   const { date } = parseToday(opts.today);
   const log = parseEventLog(readInput(path.resolve(cwd, file), "event log", file), file);
+  const others = log.packs.filter((p) => p.name !== PACK_NAME);
+  if (others.length > 0) {
+    throw new InputError(
+      `${file}: has policy events of another policy pack (${others.map((p) => `'${p.name}'`).join(", ")}), not only of ${PACK_NAME}. Fix: pass the event log of a \`pulumi preview --policy-pack policypack\` run with this pack alone.`,
+    );
+  }
+  if (!log.packs.some((p) => p.name === PACK_NAME)) {
+    throw new InputError(
+      `${file}: has no policy event of ${PACK_NAME} (${log.events} event${log.events === 1 ? "" : "s"}), so nothing shows the pack ran. Fix: pass the event log of \`pulumi preview --event-log <file> --policy-pack policypack\`.`,
+    );
+  }
   const stack = new StackView(log.resources);
   const service = (urn: string | undefined) => {
     const r = urn ? stack.byUrn(urn) : undefined;
@@ -190,7 +205,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const ours = log.packs.find((p) => p.name === PACK_NAME);
   const evaluated = hasSummaries ? [...log.checked.keys(), ...log.stackPolicies] : GATES.map((g) => g.name);
   const first = log.resources[0]?.urn.split("::");
-  return buildReport({
+  return withSecrets(buildReport({
     source: { kind: "events", file: relativeToCwd(file, cwd), project: first?.[1], stack: first?.[0]?.slice("urn:pulumi:".length) },
     pack: { name: ours?.name ?? log.packs[0]?.name ?? PACK_NAME, version: ours?.version || log.packs[0]?.version || "unknown" },
     toolVersion: toolVersion(),
@@ -202,7 +217,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     notes: hasSummaries
       ? []
       : ["The event log has no policy analyze summaries: a line without a violation event is shown as passed on the strength of no violation being reported, without the resources it checked."],
-  });
+  }), resourceSecrets(log.resources));
 }
 
 export interface AuditRun {

@@ -37,6 +37,7 @@ import { loadStackConfig, runProgramFile, type CapturedResource, type RunOptions
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
+import { resourceSecrets, withSecrets } from "./report/safe";
 import { InputError } from "./state";
 
 export type ProgramRunner = (modulePath: string, opts: RunOptions) => Promise<readonly CapturedResource[] & { warnings?: readonly string[] }>;
@@ -372,7 +373,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
   }
 
-  const report = buildReport({
+  const report = withSecrets(buildReport({
     source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir, root), cwd), project, stack: opts.stack },
     pack: { name: info.name, version: info.version },
     toolVersion: toolVersion(),
@@ -382,7 +383,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     evaluated: local.evaluated.filter((n) => info.policies.some((p) => p.name === n)),
     checked: local.checked,
     notes,
-  });
+  }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
   const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];
   const output = render(report, opts.format, { packLocation: `local: ${relativeToCwd(packDir, cwd)}` });
   const sorted = [...latencies].sort((a, b) => a - b);

@@ -50,8 +50,30 @@ const stepSchema = z.looseObject({
   metadata: z.looseObject({ new: stepStateSchema.nullish(), old: stepStateSchema.nullish() }),
 });
 
+/** The payloads of a Pulumi engine event (pkg/apitype/events.go EngineEvent): exactly one per event. */
+export const ENGINE_EVENT_KINDS: readonly string[] = [
+  "cancelEvent",
+  "stdoutEvent",
+  "diagnosticEvent",
+  "preludeEvent",
+  "summaryEvent",
+  "resourcePreEvent",
+  "resOutputsEvent",
+  "resOpFailedEvent",
+  "policyEvent",
+  "policyRemediationEvent",
+  "policyLoadEvent",
+  "policyAnalyzeSummaryEvent",
+  "policyRemediateSummaryEvent",
+  "policyAnalyzeStackSummaryEvent",
+  "startDebuggingEvent",
+  "progressEvent",
+  "errorEvent",
+];
+
 const eventSchema = z.looseObject({
-  sequence: z.number().optional(),
+  sequence: z.number({ message: "must be a number (the engine's event sequence)" }).optional(),
+  timestamp: z.number({ message: "must be a number (seconds since the epoch)" }).optional(),
   policyEvent: policyEventSchema.optional(),
   policyAnalyzeSummaryEvent: summarySchema.optional(),
   policyAnalyzeStackSummaryEvent: summarySchema.optional(),
@@ -71,9 +93,19 @@ export interface EventLog {
   readonly events: number;
 }
 
-/** Removes Pulumi's colour directives (`<{%fg 1%}>`, `<{%reset%}>`) and ANSI escapes. */
+/**
+ * Removes Pulumi's colour directives (`<{%fg 1%}>`, `<{%reset%}>`) and terminal escape sequences:
+ * CSI (colours, `ESC[2J`), OSC (window titles, OSC 8 hyperlinks, ended by BEL or ST) and the
+ * other ESC sequences. Any control character left is neutralised by the output layer
+ * (cli/report/safe.ts).
+ */
 export function stripColors(s: string): string {
-  return s.replace(/<\{%[^%]*%\}>/g, "").replace(/\u001b\[[0-9;]*m/g, "").trim();
+  return s
+    .replace(/<\{%[^%]*%\}>/g, "")
+    .replace(/(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g, "")
+    .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?/g, "")
+    .replace(/\u001b[ -/]*[0-~]?/g, "")
+    .trim();
 }
 
 function severityOf(policy: string, raw: string | number | undefined): Severity {
@@ -146,6 +178,11 @@ export function parseEventLog(text: string, file = "event log"): EventLog {
       raw = JSON.parse(line);
     } catch (e) {
       throw new InputError(`${where}: not valid JSON (${(e as Error).message}). Fix: pass the file written by \`pulumi preview --event-log <file>\`.`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw) || !ENGINE_EVENT_KINDS.some((k) => k in raw)) {
+      throw new InputError(
+        `${where}: not a Pulumi engine event (an object with one of ${ENGINE_EVENT_KINDS.slice(0, 4).join(", ")}, ... policyEvent). Fix: pass the file written by \`pulumi preview --event-log <file>\`.`,
+      );
     }
     const parsed = eventSchema.safeParse(raw);
     if (!parsed.success) {

@@ -7,12 +7,13 @@
  * Exit codes: 0 ready (no mandatory violation), 1 mandatory violations, 2 bad input (one line on
  * stderr naming the file and field or line), 3 the check itself failed (e.g. the pack did not start).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { runAudit, toolVersion } from "./audit";
+import { packageRoot, runAudit, toolVersion } from "./audit";
 import { runCheck } from "./check";
+import { writeFileSafely } from "./output";
 import { FORMATS, type Format } from "./report/index";
+import { neutralise, safeLine } from "./report/safe";
 import { InputError } from "./state";
 
 export interface Io {
@@ -40,8 +41,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .version(toolVersion())
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s) => io.stdout.write(neutralise(s)),
+      writeErr: (s) => io.stderr.write(neutralise(s)),
     });
 
   program
@@ -72,15 +73,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--events <file>", "pulumi preview --event-log file (JSON lines)")
     .option("--config <file>", "pack config (default: policypack/config/production.json)")
     .addOption(formatOption())
-    .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--out <file>", "write the report to a file instead of stdout (atomically; never onto an input, never through a symbolic link)")
+    .option("--force", "with --out: write through a symbolic link to the file it points to")
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
-    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; today?: string }) => {
+    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; force?: boolean; today?: string }) => {
       const res = await runAudit({ ...o, cwd: io.cwd });
-      if (o.out) {
-        const file = path.resolve(io.cwd, o.out);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, res.output);
-        io.stderr.write(`Report: ${o.out}\n`);
+      if (o.out !== undefined) {
+        if (o.out === "") throw new InputError("--out: an empty path. Fix: give a file path, or omit --out to print the report.");
+        const config = o.config ?? path.join(packageRoot(), "policypack", "config", "production.json");
+        const inputs = [o.state, o.events, config].filter((x): x is string => x !== undefined).map((x) => path.resolve(io.cwd, x));
+        writeFileSafely(path.resolve(io.cwd, o.out), res.output, { inputs, force: o.force === true, shown: o.out });
+        io.stderr.write(`Report: ${safeLine(o.out)}\n`);
       } else {
         io.stdout.write(res.output);
       }
@@ -96,10 +99,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof InputError) {
-      io.stderr.write(`readiness: ${e.message}\n`);
+      io.stderr.write(`readiness: ${safeLine(e.message)}\n`);
       return 2;
     }
-    io.stderr.write(`readiness: ${String((e as Error).message ?? e).split("\n")[0]}\n`);
+    io.stderr.write(`readiness: ${safeLine(String((e as Error).message ?? e).split("\n")[0] ?? "")}\n`);
     return 3;
   }
 }
@@ -112,7 +115,7 @@ if (require.main === module || entry.endsWith(path.join("bin", "readiness.js")) 
       process.exitCode = c;
     },
     (e: unknown) => {
-      process.stderr.write(`readiness: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`readiness: ${safeLine((e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "")}\n`);
       process.exitCode = 3;
     },
   );

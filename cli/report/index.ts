@@ -1,11 +1,12 @@
 /** Renders a report in one format, or writes every format into a directory. */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileSafely } from "../output";
 import { renderHtml } from "./html";
 import { renderJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { Report } from "./model";
+import { neutralise, safeReport } from "./safe";
 import { renderSarif } from "./sarif";
 import { renderText, type TextOptions } from "./text";
 
@@ -16,7 +17,13 @@ export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-export function render(report: Report, format: Format, text: TextOptions): string {
+/**
+ * Renders a report in one format, through the output layer (./safe.ts): every string redacted of
+ * the input's secrets and of secret-shaped text, every control character from input neutralised;
+ * each format escapes for its own context.
+ */
+export function render(unsafe: Report, format: Format, text: TextOptions): string {
+  const report = safeReport(unsafe);
   switch (format) {
     case "json":
       return renderJson(report);
@@ -29,7 +36,7 @@ export function render(report: Report, format: Format, text: TextOptions): strin
     case "html":
       return renderHtml(report);
     default:
-      return renderText(report, text);
+      return renderText(report, { ...text, packLocation: neutralise(text.packLocation) });
   }
 }
 
@@ -42,12 +49,11 @@ export const REPORT_FILES: readonly { file: string; format: Format }[] = [
   { file: "readiness.json", format: "json" },
 ];
 
-/** Writes the five report files into `dir` (created if needed); returns their paths. */
+/** Writes the five report files into `dir` (created if needed; each atomically, see writeFileSafely); returns their paths. */
 export function writeReports(report: Report, dir: string): string[] {
-  fs.mkdirSync(dir, { recursive: true });
   return REPORT_FILES.map(({ file, format }) => {
     const p = path.join(dir, file);
-    fs.writeFileSync(p, render(report, format, { packLocation: "" }));
+    writeFileSafely(p, render(report, format, { packLocation: "" }));
     return p;
   });
 }

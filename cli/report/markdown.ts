@@ -18,14 +18,30 @@ import {
 
 const MAX_LISTED = 12;
 
-/** Escapes text for Markdown (inline and table cells). */
+/**
+ * Escapes text for Markdown (inline and table cells): nothing in it can open a link, an image,
+ * HTML, emphasis, a code span or a new table cell or line. Backslash escapes Markdown's
+ * punctuation (`[`, `]`, `<`, `|`, ...; an entity only ever gives text), and the autolinks of GitHub Flavored Markdown (`https://…`, `www.…`, `a@b.example`) are broken by an
+ * escaped `:`, `.` or `@` (shown as the same character).
+ */
 export function md(s: string): string {
-  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+  return s
+    .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
+    .replace(/:\/\//g, "\\://")
+    .replace(/\b(www)\./gi, "$1\\.")
+    .replace(/@/g, "\\@")
+    .replace(/\r?\n|\r/g, " ");
 }
 
+/**
+ * Text as a code span: on one line, a backtick of the text shown as ', and every `|` escaped so a
+ * table cell cannot be closed from inside it (GitHub Flavored Markdown unescapes `\|` in table
+ * cells before it reads code spans).
+ */
 function code(s: string): string {
-  return "`" + s.replace(/`/g, "'") + "`";
+  return "`" + s.replace(/`/g, "'").replace(/\r?\n|\r/g, " ").replace(/\|/g, "\\|") + "`";
 }
+
 
 function statusText(s: LineStatus): string {
   return `${STATUS_LABEL[s].symbol} ${STATUS_LABEL[s].label}`;

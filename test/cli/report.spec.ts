@@ -286,7 +286,7 @@ describe("audit report (cli/report)", function () {
       assert.ok(m.includes("| Portrait encryption key configured in secret manager | ✅ passed |  | `cmek-required`"), "001 as tables");
       assert.ok(m.includes("| tenant-isolation.integration.spec.ts passes | ✍️ manual: needs sign-off | Mandatory |  |"));
       assert.ok(m.includes("- Sign-off: DBA, SRE — ✍️ manual: needs sign-off"));
-      assert.ok(m.includes("| `cmek-required` | `urn:pulumi:prod::readiness::gcp:storage/bucket:Bucket::config-exports` | Exports bucket moves to the CMEK key ring with the Q1 platform release | sre.lead@acme.example | 2027-02-28 | OPS-2211 |"));
+      assert.ok(m.includes("| `cmek-required` | `urn:pulumi:prod::readiness::gcp:storage/bucket:Bucket::config-exports` | Exports bucket moves to the CMEK key ring with the Q1 platform release | sre.lead\\@acme.example | 2027-02-28 | OPS-2211 |"));
       assert.equal(md("a|b <c> *d* _e_ [f]"), "a\\|b \\<c\\> \\*d\\* \\_e\\_ \\[f\\]");
     });
 

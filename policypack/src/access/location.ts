@@ -19,6 +19,12 @@ export type Location =
       readonly field: string;
       /** Multi-region, dual-region, global or automatic replication: never a single allowed region. */
       readonly multiRegion: boolean;
+      /**
+       * Set when the field holds no region name (an object, an array, a number, a boolean, ""):
+       * what was expected and what was found. `regions` and `raw` then hold one text saying so,
+       * which is in no allowed region, so a gate that compares regions reports a violation.
+       */
+      readonly invalid?: { readonly expected: string; readonly found: string };
     }
   | { readonly kind: "unknown"; readonly field: string }
   | { readonly kind: "absent" };
@@ -66,11 +72,35 @@ function known(field: string, values: readonly string[], source: LocationSource,
   };
 }
 
+const EXPECTED_REGION = "a region or zone name (a string such as 'europe-west1')";
+
+/** What a value is, for messages: "an object", "the number 42", "an empty string", ... (never the value of a secret). */
+export function describeType(v: unknown, secret = false): string {
+  if (typeof v === "string") return v.trim() === "" ? "an empty string" : secret ? "a secret string" : "a string";
+  if (Array.isArray(v)) return `an array (${v.length} item${v.length === 1 ? "" : "s"})`;
+  if (v === null) return "null";
+  if (typeof v === "object") return "an object";
+  if (secret) return `a ${typeof v}`;
+  if (typeof v === "number") return `the number ${String(v)}`;
+  if (typeof v === "boolean") return `the boolean ${String(v)}`;
+  return `a ${typeof v}`;
+}
+
+/** A location field of the wrong type: a known location in no region, saying what was expected and found. */
+export function invalidLocation(field: string, source: LocationSource, value: unknown, secret = false, expected = EXPECTED_REGION): Location {
+  const found = describeType(value, secret);
+  const text = `not a region: expected ${expected}, found ${found}`;
+  return { kind: "known", regions: [text], raw: [text], source, field, multiRegion: false, invalid: { expected, found } };
+}
+
+/** A single-string location field: a region, unknown, of the wrong type, or absent (undefined). */
 function fromLookup(l: Lookup, field: string, source: LocationSource): Location | undefined {
   if (l.kind === "unknown") return { kind: "unknown", field };
   if (l.kind === "known") {
     const s = asString(l.value);
     if (s && s.trim() !== "") return known(field, [s], source);
+    // A field that is set but holds no region name is never a pass (nor a fall back to the provider).
+    return invalidLocation(field, source, l.value, l.secret);
   }
   return undefined;
 }
@@ -80,6 +110,12 @@ function special(type: string, props: unknown): Location | undefined {
   if (type === T.pubsubTopic) {
     const l = lookup(props, "messageStoragePolicy.allowedPersistenceRegions");
     if (l.kind === "unknown") return { kind: "unknown", field: "messageStoragePolicy" };
+    const field = "messageStoragePolicy.allowedPersistenceRegions";
+    if (l.kind === "known") {
+      if (!Array.isArray(l.value)) return invalidLocation(field, "resource", l.value, l.secret, "a list of region names");
+      const bad = l.value.find((x) => typeof x !== "string" || x.trim() === "");
+      if (bad !== undefined) return invalidLocation(field, "resource", bad, l.secret);
+    }
     const regions = asArray(l.kind === "known" ? l.value : undefined).map(asString).filter((s): s is string => !!s);
     if (regions.length > 0) return known("messageStoragePolicy.allowedPersistenceRegions", regions, "resource");
     // No storage policy: Pub/Sub may store messages in any region.
@@ -93,11 +129,15 @@ function special(type: string, props: unknown): Location | undefined {
     if (auto.kind === "known") return known("replication.auto", ["automatic"], "resource", true);
     const replicas = lookup(props, "replication.userManaged.replicas");
     if (replicas.kind === "unknown") return { kind: "unknown", field: "replication.userManaged.replicas" };
+    if (replicas.kind === "known" && !Array.isArray(replicas.value)) {
+      return invalidLocation("replication.userManaged.replicas", "resource", replicas.value, replicas.secret, "a list of replicas, each with a location");
+    }
     const locs: string[] = [];
     for (const [i, r] of asArray(replicas.kind === "known" ? replicas.value : undefined).entries()) {
       const loc = lookup(r, "location");
       if (loc.kind === "unknown") return { kind: "unknown", field: `replication.userManaged.replicas[${i}].location` };
       const s = loc.kind === "known" ? asString(loc.value) : undefined;
+      if (loc.kind === "known" && (!s || s.trim() === "")) return invalidLocation(`replication.userManaged.replicas[${i}].location`, "resource", loc.value, loc.secret);
       if (s) locs.push(s);
     }
     if (locs.length > 0) return known("replication.userManaged.replicas", locs, "resource");

@@ -179,7 +179,8 @@ export class ResourceView {
 
   /** The plaintexts of this resource's secret-wrapped values: what a message must never contain (see redact()). */
   secretTexts(): ReadonlySet<string> {
-    if (!this.secretCache) this.secretCache = secretTexts(this.props);
+    // Every length: redact() replaces a short secret only where it is quoted or the whole text.
+    if (!this.secretCache) this.secretCache = secretTexts(this.props, new Set(), 1);
     return this.secretCache;
   }
 

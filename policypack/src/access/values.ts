@@ -7,6 +7,7 @@
  */
 
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { scrubSecrets } from "../lib/secrets";
 
 /**
  * The string unknown sentinel, which is what test fixtures use for "unknown at preview"
@@ -292,12 +293,76 @@ function collectTexts(x: unknown, depth: number, out: Set<string>, minLength: nu
   }
 }
 
-/** Replaces every occurrence of each secret text in `message` by "<secret>" (longest first). */
-export function redact(message: string, secrets: ReadonlySet<string>): string {
-  if (secrets.size === 0) return message;
-  let out = message;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (out.includes(s)) out = out.split(s).join(REDACTED);
+/** A message redactor compiled from one set of secret texts (see redactor()). */
+export type Redactor = (message: string) => string;
+
+const REDACTORS = new WeakMap<ReadonlySet<string>, Redactor>();
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Compiles the redaction of a set of secret texts (memoised per set):
+ * - a secret of 4 characters or more is replaced wherever it occurs, in any letter case (a gate may
+ *   lower-case a value, e.g. a region) and in its JSON-escaped form (show() quotes values as JSON);
+ *   the start of a secret cut short by a "..." truncation is replaced too;
+ * - a shorter secret (Pulumi secrets may have any length) is replaced where it is quoted ("US",
+ *   'US') or is the whole text, not inside ordinary words;
+ * - then every secret-shaped part (scrubSecrets: SQL passwords, URL passwords, tokens, keys) is.
+ */
+export function redactor(secrets: ReadonlySet<string>): Redactor {
+  const cached = REDACTORS.get(secrets);
+  if (cached) return cached;
+  const long = new Set<string>();
+  const short = new Set<string>();
+  for (const s of secrets) {
+    if (s === "" || s === REDACTED) continue;
+    for (const v of new Set([s, JSON.stringify(s).slice(1, -1)])) (v.length >= 4 ? long : short).add(v);
+  }
+  const longList = [...long].sort((a, b) => b.length - a.length);
+  const longRe = longList.length > 0 ? new RegExp(longList.map(escapeRe).join("|"), "gi") : undefined;
+  const shortList = [...short].sort((a, b) => b.length - a.length);
+  const shortRe = shortList.length > 0 ? new RegExp(`(["'])(?:${shortList.map(escapeRe).join("|")})\\1`, "gi") : undefined;
+  const shortWhole = new Set(shortList.map((x) => x.toLowerCase()));
+  const lowerLong = longList.map((x) => x.toLowerCase());
+  const fn: Redactor = (message) => {
+    let out = message;
+    if (shortWhole.has(out.trim().toLowerCase())) return REDACTED;
+    if (longRe) {
+      longRe.lastIndex = 0;
+      out = out.replace(longRe, REDACTED);
+      if (out.includes("...")) out = redactTruncated(out, lowerLong);
+    }
+    if (shortRe) out = out.replace(shortRe, (_m, q: string) => `${q}${REDACTED}${q}`);
+    return scrubSecrets(out);
+  };
+  REDACTORS.set(secrets, fn);
+  return fn;
+}
+
+/** "...<start of a secret>..." (show() cuts values at 120 characters): the start is replaced. */
+function redactTruncated(text: string, secrets: readonly string[]): string {
+  let out = text;
+  let at = out.indexOf("...");
+  while (at >= 4) {
+    const before = out.slice(0, at).toLowerCase();
+    let cut = 0;
+    for (const s of secrets) {
+      for (let k = Math.min(s.length - 1, at); k >= 4; k--) {
+        if (before.endsWith(s.slice(0, k))) {
+          cut = Math.max(cut, k);
+          break;
+        }
+      }
+    }
+    if (cut > 0) out = `${out.slice(0, at - cut)}${REDACTED}${out.slice(at)}`;
+    at = out.indexOf("...", at - cut + REDACTED.length + 3);
   }
   return out;
+}
+
+/** Replaces every secret text in `message` by "<secret>" (see redactor()), and every secret-shaped part. */
+export function redact(message: string, secrets: ReadonlySet<string>): string {
+  return redactor(secrets)(message);
 }

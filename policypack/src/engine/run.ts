@@ -47,6 +47,8 @@ export interface Prepared<S = unknown> {
   readonly problems: readonly Finding[];
 }
 
+const NO_SECRETS: ReadonlySet<string> = new Set();
+
 function levelOf(raw: unknown, gate: Gate): Level | "disabled" {
   const parsed = levelSchema.safeParse(raw);
   if (!parsed.success) return gate.level;
@@ -91,16 +93,25 @@ export function prepare<S>(rule: Rule<S>, rawEntry: unknown, today: Date): Prepa
       kind: "config" as const,
       level: lvl === "disabled" ? "advisory" : "mandatory",
       severity: gate.severity,
-      message: `invalid pack config at ${p.path}: ${p.message}`,
+      message: redact(`invalid pack config at ${p.path}: ${p.message}`, NO_SECRETS),
     })),
   };
 }
 
-function toFinding<S>(p: Prepared<S>, rep: Report, fallback: ResourceView | undefined, service: string | undefined): Finding {
+function toFinding<S>(
+  p: Prepared<S>,
+  rep: Report,
+  fallback: ResourceView | undefined,
+  service: string | undefined,
+  stackSecrets: ReadonlySet<string> = NO_SECRETS,
+): Finding {
   const subject = rep.subject ?? fallback;
-  // Whatever a rule wrote, a secret-wrapped value of the resource never reaches a message.
+  // Whatever a rule wrote, a secret-wrapped value of the resource (of the stack, for a stack
+  // finding about no resource) never reaches a message, nor does a secret-shaped text
+  // (an SQL password, a URL's password, a token: lib/secrets.ts scrubSecrets).
   // (Built field by field, not by spreading: this runs once per finding, on every preview.)
-  const message = subject ? redact(rep.message, subject.secretTexts()) : rep.message;
+  const secrets = subject ? subject.secretTexts() : stackSecrets;
+  const message = redact(rep.message, secrets);
   const policy = p.gate.name;
   const severity = p.gate.severity;
   const urn = subject?.urn;
@@ -117,12 +128,12 @@ function toFinding<S>(p: Prepared<S>, rep: Report, fallback: ResourceView | unde
       kind: "waived",
       level,
       waiver,
-      message: `${message} [waived until ${waiver.expires} by ${waiver.approver}: ${waiver.justification}]`,
+      message: redact(`${message} [waived until ${waiver.expires} by ${waiver.approver}: ${waiver.justification}]`, secrets),
     };
   }
   const lapsed = p.expired.length > 0 ? findWaiver(p.expired, who) : undefined;
   const suffix = lapsed ? ` [a waiver by ${lapsed.approver} expired on ${lapsed.expires} and no longer applies]` : "";
-  return { policy, severity, urn, name, type, service: svc, kind: "violation", level, message: message + suffix };
+  return { policy, severity, urn, name, type, service: svc, kind: "violation", level, message: suffix ? redact(message + suffix, secrets) : message };
 }
 
 function internalError(p: Prepared<unknown>, e: unknown, subject?: ResourceView): Finding {
@@ -135,7 +146,10 @@ function internalError(p: Prepared<unknown>, e: unknown, subject?: ResourceView)
     urn: subject?.urn,
     name: subject?.name,
     type: subject?.type,
-    message: `${p.gate.name} could not evaluate ${subject ? subject.display() : "the stack"} (${what.slice(0, 200)}); the gate is not decided for it. Fix: report this input to the readiness-guard maintainers.`,
+    message: redact(
+      `${p.gate.name} could not evaluate ${subject ? subject.display() : "the stack"} (${what.slice(0, 200)}); the gate is not decided for it. Fix: report this input to the readiness-guard maintainers.`,
+      subject ? subject.secretTexts() : NO_SECRETS,
+    ),
   };
 }
 
@@ -164,7 +178,7 @@ export function runStack<S>(p: Prepared<S>, stack: StackView): Finding[] {
   const out: Finding[] = [];
   try {
     rule.check(stack, p.settings, (rep) =>
-      out.push(toFinding(p, rep, undefined, rep.subject ? stack.serviceOf(rep.subject) : undefined)),
+      out.push(toFinding(p, rep, undefined, rep.subject ? stack.serviceOf(rep.subject) : undefined, rep.subject ? NO_SECRETS : stack.secretTexts())),
     );
   } catch (e) {
     out.push(internalError(p as Prepared<unknown>, e));

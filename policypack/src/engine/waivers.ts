@@ -12,10 +12,35 @@ import { formatPath, type ConfigProblem } from "./config";
 export const MAX_WAIVER_DAYS = 366;
 const DAY_MS = 86_400_000;
 
+/** The shortest literal start of a name pattern: "db-*" names a family, "*" or "*-api" every service's. */
+export const MIN_PATTERN_PREFIX = 3;
+
+const RESOURCE_FIX = `Fix: name the resource by its URN (urn:pulumi:...), a name pattern with a literal prefix of at least ${MIN_PATTERN_PREFIX} characters ("registration-*"), or "service:<name>".`;
+
+/** What is wrong with a waiver's `resource`, if anything. */
+export function resourceProblem(r: string): string | undefined {
+  if (r.startsWith("urn:pulumi:")) {
+    return /^urn:pulumi:[^:]+::[^:]+::[^:].*::.+$/.test(r) ? undefined : `is not a whole Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>). ${RESOURCE_FIX}`;
+  }
+  if (r.startsWith("service:")) {
+    return /^service:[A-Za-z0-9][A-Za-z0-9._-]*$/.test(r) ? undefined : `must name one service after "service:" (letters, digits, '.', '_', '-'). ${RESOURCE_FIX}`;
+  }
+  const wildcard = r.search(/[*?]/);
+  if (wildcard >= 0 && wildcard < MIN_PATTERN_PREFIX) {
+    return `is too wide: '${r}' starts with ${wildcard === 0 ? "a wildcard" : `only ${wildcard} literal character${wildcard === 1 ? "" : "s"}`} and would exempt matching resources of every service. ${RESOURCE_FIX}`;
+  }
+  return undefined;
+}
+
 export const waiverSchema = z.strictObject({
   resource: z
     .string({ error: "is required: the resource's URN, a name pattern (\"db-*\") or \"service:<name>\"." })
-    .min(1, { message: "must not be empty: give the resource's URN, a name pattern or \"service:<name>\"." }),
+    .min(1, { message: "must not be empty: give the resource's URN, a name pattern or \"service:<name>\"." })
+    .superRefine((r, ctx) => {
+      if (r === "") return;
+      const problem = resourceProblem(r);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   justification: z
     .string({ error: "is required: say why the gate cannot be met yet (at least 20 characters)." })
     .trim()

@@ -68,6 +68,7 @@ export function secretShape(v: string): string | undefined {
   if (/\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{20,})\b/.test(t)) return "an access token";
   const url = /^[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:([^@/\s]+)@/i.exec(t);
   if (url && !placeholder(url[1] as string)) return "a connection string with an embedded password";
+  if (/\b(?:PASSWORD|IDENTIFIED\s+BY)\s+E?'(?:[^']|'')+'/i.test(t)) return "an SQL statement with a password";
   const kw = /(?:^|[\s?&;])password=([^&;\s]+)/i.exec(t);
   if (kw && !placeholder(kw[1] as string)) return "a connection string with an embedded password";
   if (
@@ -83,4 +84,80 @@ export function secretShape(v: string): string | undefined {
     return "a long high-entropy string (a likely key or token)";
   }
   return undefined;
+}
+
+/** What a secret is replaced by in every message and report (the same text as values.ts show()). */
+export const REDACTED = "<secret>";
+
+/**
+ * Secret-shaped parts of a free text (a message, an SQL file, an event log line), each with the
+ * group that holds the secret itself: the whole match, or only the password of a URL or of an SQL
+ * `PASSWORD '…'` clause (the rest of the match stays, so the text still says what it was).
+ */
+const SCRUBS: readonly { readonly re: RegExp; readonly keep?: boolean }[] = [
+  // PEM private keys (to the END line, or to the end of a truncated text).
+  { re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
+  // SQL: CREATE/ALTER ROLE|USER ... [ENCRYPTED] PASSWORD '…' (also E'…', $$…$$, and a literal cut short).
+  { re: /(\b(?:PASSWORD|IDENTIFIED\s+BY)\s+)(E?'(?:[^']|'')*(?:'|$)|\$([A-Za-z_]*)\$[\s\S]*?(?:\$\3\$|$))/gi, keep: true },
+  // password=… in connection strings and key=value settings.
+  { re: /(\b(?:password|passwd|pwd|secret|token|api[_-]?key)=)("[^"]*"?|'[^']*'?|[^\s&;,'"<>)]+)/gi, keep: true },
+  // The password of a URL's userinfo (postgres://user:pw@host).
+  { re: /(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s'"]*:)([^@/\s'"]+)(?=@)/gi, keep: true },
+  // Authorization headers.
+  { re: /(\bBearer\s+)((?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*)/g, keep: true },
+  // JSON Web Tokens (also cut short after the payload).
+  { re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*)?/g },
+  // Cloud and SaaS credentials.
+  { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
+  { re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|[sr]k_live_[A-Za-z0-9]{16,}|npm_[A-Za-z0-9]{36})/g },
+  { re: /"private_key"\s*:\s*"(?:[^"\\]|\\.)*"?/g },
+];
+
+/** Long tokens of key characters, judged by the high-entropy rule of secretShape(). */
+const TOKEN = /[A-Za-z0-9+/=_-]{32,4096}/g;
+
+/** A secret literal replaced, keeping its quoting: 'x' → '<secret>', E'x' → E'<secret>', $$x$$ → $$<secret>$$. */
+function replaced(secret: string): string {
+  if (secret.startsWith("E'")) return `E'${REDACTED}'`;
+  if (secret.startsWith("'")) return `'${REDACTED}'`;
+  if (secret.startsWith('"')) return `"${REDACTED}"`;
+  if (secret.startsWith("$")) return `$$${REDACTED}$$`;
+  return REDACTED;
+}
+
+/**
+ * Replaces every secret-shaped part of `text` by "<secret>": private keys, SQL password literals,
+ * passwords in URLs and key=value strings, bearer tokens, JWTs, cloud access keys and tokens, long
+ * high-entropy strings. Keeps what says what the secret was (`PASSWORD '<secret>'`).
+ */
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const { re, keep } of SCRUBS) {
+    re.lastIndex = 0;
+    if (!re.test(out)) continue;
+    re.lastIndex = 0;
+    out = out.replace(re, (...m: unknown[]) => {
+      return keep ? `${m[1] as string}${replaced(m[2] as string)}` : REDACTED;
+    });
+  }
+  if (out.length >= 32) {
+    out = out.replace(TOKEN, (t) => (secretShape(t) === "a long high-entropy string (a likely key or token)" ? REDACTED : t));
+  }
+  return out;
+}
+
+/** The secret parts of `text` (what scrubSecrets() replaces), to redact them wherever else they appear. */
+export function secretParts(text: string): string[] {
+  const out: string[] = [];
+  for (const { re, keep } of SCRUBS) {
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const s = keep ? (m[2] as string) : m[0];
+      const inner = keep ? s.replace(/^E?'|'$|^\$[A-Za-z_]*\$|\$[A-Za-z_]*\$$/g, "").replace(/^"|"$/g, "") : s;
+      if (inner.length >= 4) out.push(inner);
+    }
+  }
+  if (text.length >= 32) for (const m of text.matchAll(TOKEN)) if (secretShape(m[0])) out.push(m[0]);
+  return out;
 }
