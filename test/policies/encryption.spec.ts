@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { T } from "../../policypack/src/access/tokens";
-import { durationSeconds, keyLocationFromName } from "../../policypack/src/policies/encryption";
+import { secondsDuration } from "../../policypack/src/lib/durations";
+import { keyLocationFromName } from "../../policypack/src/lib/kms";
 import { cmekRequired } from "../../policypack/src/gates/cmek-required/gate";
 import { kmsKeyHygiene } from "../../policypack/src/gates/kms-key-hygiene/gate";
 import { bucket, cryptoKey, KEY_NAME, keyRing, secret, sqlPrimary, sqlReplica, topic } from "../fixtures/gcp";
@@ -142,9 +143,9 @@ describe("kms-key-hygiene", () => {
   });
 
   it("parses durations and key locations", () => {
-    assert.equal(durationSeconds("7776000s"), 7776000);
-    assert.equal(durationSeconds("90d"), undefined);
-    assert.equal(durationSeconds(42), undefined);
+    assert.equal(secondsDuration("7776000s"), 7776000);
+    assert.equal(secondsDuration("90d"), undefined);
+    assert.equal(secondsDuration(42), undefined);
     assert.equal(keyLocationFromName(KEY_NAME), "europe-west1");
     assert.equal(keyLocationFromName("nope"), undefined);
   });
