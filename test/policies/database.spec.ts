@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { tierSize } from "../../policypack/src/policies/database";
+import { tierSize } from "../../policypack/src/gates/cloudsql-hardening/gate";
 import { cloudsqlCrossRegionReplica } from "../../policypack/src/gates/cloudsql-cross-region-replica/gate";
 import { cloudsqlHardening } from "../../policypack/src/gates/cloudsql-hardening/gate";
 import { sqlPrimary, sqlReplica } from "../fixtures/gcp";
