@@ -12,28 +12,21 @@ interface KeyField {
   readonly fix: string;
 }
 
+/** A key field whose fix is to set it (`dep` defaults to the path's top-level input). */
+function field(path: string, dep = path.split(".")[0] as string, fix = `set ${path} to a CryptoKey id`): KeyField {
+  return { path, dep, fix };
+}
+
 export const CMEK_FIELDS: Readonly<Record<string, KeyField>> = {
-  [T.sqlInstance]: { path: "encryptionKeyName", dep: "encryptionKeyName", fix: "set encryptionKeyName to a CryptoKey id" },
-  [T.bucket]: { path: "encryption.defaultKmsKeyName", dep: "encryption", fix: "set encryption.defaultKmsKeyName to a CryptoKey id" },
-  [T.bqDataset]: {
-    path: "defaultEncryptionConfiguration.kmsKeyName",
-    dep: "defaultEncryptionConfiguration",
-    fix: "set defaultEncryptionConfiguration.kmsKeyName to a CryptoKey id",
-  },
-  [T.pubsubTopic]: { path: "kmsKeyName", dep: "kmsKeyName", fix: "set kmsKeyName to a CryptoKey id" },
-  [T.artifactRepo]: { path: "kmsKeyName", dep: "kmsKeyName", fix: "set kmsKeyName to a CryptoKey id" },
-  [T.gkeCluster]: {
-    path: "databaseEncryption.keyName",
-    dep: "databaseEncryption",
-    fix: 'set databaseEncryption = { state: "ENCRYPTED", keyName: <CryptoKey id> }',
-  },
-  [T.redis]: { path: "customerManagedKey", dep: "customerManagedKey", fix: "set customerManagedKey to a CryptoKey id" },
-  [T.disk]: { path: "diskEncryptionKey.kmsKeySelfLink", dep: "diskEncryptionKey", fix: "set diskEncryptionKey.kmsKeySelfLink to a CryptoKey id" },
-  [T.regionDisk]: {
-    path: "diskEncryptionKey.kmsKeySelfLink",
-    dep: "diskEncryptionKey",
-    fix: "set diskEncryptionKey.kmsKeySelfLink to a CryptoKey id",
-  },
+  [T.sqlInstance]: field("encryptionKeyName"),
+  [T.bucket]: field("encryption.defaultKmsKeyName"),
+  [T.bqDataset]: field("defaultEncryptionConfiguration.kmsKeyName"),
+  [T.pubsubTopic]: field("kmsKeyName"),
+  [T.artifactRepo]: field("kmsKeyName"),
+  [T.gkeCluster]: field("databaseEncryption.keyName", "databaseEncryption", 'set databaseEncryption = { state: "ENCRYPTED", keyName: <CryptoKey id> }'),
+  [T.redis]: field("customerManagedKey"),
+  [T.disk]: field("diskEncryptionKey.kmsKeySelfLink"),
+  [T.regionDisk]: field("diskEncryptionKey.kmsKeySelfLink"),
 };
 
 /** Every type that names a KMS key: the CMEK_FIELDS types, then Secret Manager secrets (one key per replica). */
