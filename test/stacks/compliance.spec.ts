@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { StackView } from "../../policypack/src/access/stack";
 import { T } from "../../policypack/src/access/tokens";
 import { RULES } from "../../policypack/src/gates";
-import { DATA_TYPES } from "../../policypack/src/policies/residency";
+import { DATA_TYPES } from "../../policypack/src/gates/data-residency/gate";
 import type { CapturedRun } from "../../cli/mock-run";
 import { PART_OF, SERVICE } from "../../stacks/labels";
 import { SERVICE_NAMES } from "../../stacks/services";

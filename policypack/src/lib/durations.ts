@@ -1,6 +1,6 @@
-/** Durations as gates read them: "30m", "1h30m", "1800s", 60 (seconds). */
+/** Durations as gates read them: "30m", "1h30m", "1800s", 60 (seconds); Cloud KMS periods ("7776000s"). */
 import { z } from "zod";
-import { isUnknown } from "../access";
+import { asString, isUnknown } from "../access";
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -36,3 +36,14 @@ export function formatDuration(seconds: number): string {
 export const durationSchema = z.string().refine((s) => parseDuration(s) !== undefined, {
   message: 'must be a duration such as "30m", "1h" or "1800s". Fix: write a number followed by s, m, h or d.',
 });
+
+/**
+ * A duration in whole-second form only, as Cloud KMS takes `rotationPeriod`: "7776000s" → 7776000;
+ * "7776000.5s" → 7776000.5; anything else (including "90d" and bare numbers) undefined.
+ */
+export function secondsDuration(v: unknown): number | undefined {
+  const s = asString(v);
+  if (!s) return undefined;
+  const m = /^(\d+(?:\.\d+)?)s$/.exec(s.trim());
+  return m ? Number(m[1]) : undefined;
+}

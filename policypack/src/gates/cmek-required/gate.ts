@@ -1,7 +1,9 @@
 /** The `cmek-required` gate: its catalog record, settings and check. */
+import { z } from "zod";
+import { show, T, type ResourceView } from "../../access";
 import { defineMeta } from "../../engine/meta";
-import { withMeta } from "../../engine/rule";
-import { cmekRequired as legacy } from "../../policies/encryption";
+import { stackGate, undecidedMessage, violation, type Reporter } from "../../engine/rule";
+import { CMEK_FIELDS, KEYED_TYPES, keyRefs } from "../../lib/kms";
 
 export const meta = defineMeta({
   name: "cmek-required",
@@ -20,4 +22,65 @@ export const meta = defineMeta({
   ],
 });
 
-export const cmekRequired = withMeta(meta, legacy);
+export const settings = z.strictObject({
+  /** Type tokens that must use CMEK (defaults to every type the pack knows a key field for). */
+  types: z.array(z.string()).default([...KEYED_TYPES]),
+});
+
+const SECRET_FIX = "give every user-managed replica customerManagedEncryption.kmsKeyName (a CryptoKey in the replica's region)";
+
+function checkGkeState(r: ResourceView, report: Reporter): boolean {
+  const st = r.get("databaseEncryption.state");
+  if (st.kind === "known" && st.value !== "ENCRYPTED") {
+    report({
+      subject: r,
+      message: violation(
+        r.display(),
+        "application-layer secrets encryption is not on",
+        `databaseEncryption.state ${show(st.value)}`,
+        'set databaseEncryption = { state: "ENCRYPTED", keyName: <CryptoKey id> }',
+      ),
+    });
+    return false;
+  }
+  return true;
+}
+
+export const cmekRequired = stackGate({
+  meta,
+  settings,
+  check(stack, s, report) {
+    for (const r of stack.ofType(...s.types)) {
+      if (r.type === T.gkeCluster && !checkGkeState(r, report)) continue;
+      const refs = keyRefs(r);
+      if (refs.length === 0 && r.type === T.secret) {
+        report({ subject: r, message: violation(r.display(), "has no replication with a customer-managed key", undefined, SECRET_FIX) });
+      }
+      for (const k of refs) {
+        if (k.state === "known") {
+          if (!k.value?.includes("/cryptoKeys/")) {
+            report({
+              subject: r,
+              message: violation(r.display(), `'${k.path}' is not a Cloud KMS CryptoKey name`, show(k.value), "use a CryptoKey id: projects/<p>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>"),
+            });
+          }
+          continue;
+        }
+        if (k.state === "unknown") {
+          if (stack.dependsOnType(r, k.dep, T.kmsCryptoKey)) continue;
+          report({ subject: r, undecided: true, message: undecidedMessage(r.display(), `the key '${k.path}'`) });
+          continue;
+        }
+        report({
+          subject: r,
+          message: violation(
+            r.display(),
+            "stores data without a customer-managed encryption key",
+            `'${k.path}' not set`,
+            r.type === T.secret ? SECRET_FIX : (CMEK_FIELDS[r.type]?.fix ?? "set its KMS key field"),
+          ),
+        });
+      }
+    }
+  },
+});

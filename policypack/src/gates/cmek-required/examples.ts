@@ -1,0 +1,58 @@
+/** Examples of `cmek-required`, run by test/gates/examples.spec.ts. */
+import { T } from "../../access/tokens";
+import { bucket, cryptoKey, KEY_NAME, keyRing, secret, sqlPrimary, topic } from "../../../../test/fixtures/gcp";
+import { at, examples, plus } from "../../../../test/support/examples";
+import { mutate, res, UNKNOWN } from "../../../../test/support/fixtures";
+
+/** Baseline indices. */
+const DB = 0;
+const BUCKET = 1;
+const SECRET = 2;
+const TOPIC = 3;
+
+const gke = (state: string, keyName?: string) =>
+  res(T.gkeCluster, "gke", { location: "europe-west1", databaseEncryption: keyName === undefined ? { state } : { state, keyName } });
+
+export default examples({
+  baseline: () => [sqlPrimary(), bucket(), secret(), topic()],
+  compliant: [
+    {
+      title: "a key created in the same stack (unknown at preview, depends on the CryptoKey)",
+      stack: (b) => {
+        const ring = keyRing();
+        const key = cryptoKey("registration-db-key", ring);
+        return [ring, key, mutate(sqlPrimary("registration-db", key), "encryptionKeyName", UNKNOWN), ...b.slice(DB + 1)];
+      },
+    },
+    { title: "a GKE cluster with application-layer encryption on", stack: plus(() => gke("ENCRYPTED", KEY_NAME)) },
+    { title: "narrowed by config to Cloud SQL, a bucket without CMEK", stack: at(BUCKET, "encryption", undefined), config: { types: [T.sqlInstance] } },
+  ],
+  violating: [
+    { title: "an unknown key that does not depend on a CryptoKey", stack: at(DB, "encryptionKeyName", UNKNOWN), expect: [{ name: "registration-db", kind: "undecided", message: "'registration-db' (gcp:sql/databaseInstance:DatabaseInstance): the key 'encryptionKeyName' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "Cloud SQL without encryptionKeyName", stack: at(DB, "encryptionKeyName", undefined), expect: [{ name: "registration-db", message: "'registration-db' (gcp:sql/databaseInstance:DatabaseInstance): stores data without a customer-managed encryption key (found 'encryptionKeyName' not set). Fix: set encryptionKeyName to a CryptoKey id." }] },
+    { title: "a bucket with Google-managed encryption", stack: at(BUCKET, "encryption", undefined), expect: [{ name: "maintenance-invoices", message: "'maintenance-invoices' (gcp:storage/bucket:Bucket): stores data without a customer-managed encryption key (found 'encryption.defaultKmsKeyName' not set). Fix: set encryption.defaultKmsKeyName to a CryptoKey id." }] },
+    { title: "a key field that is not a CryptoKey name", stack: at(TOPIC, "kmsKeyName", "my-key"), expect: [{ name: "registration-events", message: "'registration-events' (gcp:pubsub/topic:Topic): 'kmsKeyName' is not a Cloud KMS CryptoKey name (found \"my-key\"). Fix: use a CryptoKey id: projects/<p>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>." }] },
+    {
+      title: "one Secret Manager replica without CMEK",
+      stack: at(SECRET, "replication.userManaged.replicas", [
+        { location: "europe-west1", customerManagedEncryption: { kmsKeyName: KEY_NAME } },
+        { location: "europe-west1" },
+      ]),
+      expect: [{ name: "registration-db-password", message: "'registration-db-password' (gcp:secretmanager/secret:Secret): stores data without a customer-managed encryption key (found 'replication.userManaged.replicas[1].customerManagedEncryption.kmsKeyName' not set). Fix: give every user-managed replica customerManagedEncryption.kmsKeyName (a CryptoKey in the replica's region)." }],
+    },
+    { title: "automatic replication without CMEK", stack: at(SECRET, "replication", { auto: {} }), expect: [{ name: "registration-db-password", message: "'registration-db-password' (gcp:secretmanager/secret:Secret): stores data without a customer-managed encryption key (found 'replication.auto.customerManagedEncryption.kmsKeyName' not set). Fix: give every user-managed replica customerManagedEncryption.kmsKeyName (a CryptoKey in the replica's region)." }] },
+    { title: "a secret without replication", stack: at(SECRET, "replication", {}), expect: [{ name: "registration-db-password", message: "'registration-db-password' (gcp:secretmanager/secret:Secret): has no replication with a customer-managed key. Fix: give every user-managed replica customerManagedEncryption.kmsKeyName (a CryptoKey in the replica's region)." }] },
+    { title: "a secret's replicas unknown", stack: at(SECRET, "replication", { userManaged: { replicas: UNKNOWN } }), expect: [{ name: "registration-db-password", kind: "undecided", message: "'registration-db-password' (gcp:secretmanager/secret:Secret): the key 'replication.userManaged.replicas' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "a GKE cluster whose application-layer encryption is DECRYPTED", stack: plus(() => gke("DECRYPTED")), expect: [{ name: "gke", message: "'gke' (gcp:container/cluster:Cluster): application-layer secrets encryption is not on (found databaseEncryption.state \"DECRYPTED\"). Fix: set databaseEncryption = { state: \"ENCRYPTED\", keyName: <CryptoKey id> }." }] },
+    {
+      title: "Redis, a disk, a BigQuery dataset and an Artifact Registry repository without CMEK",
+      stack: plus(
+        () => res(T.redis, "cache", { region: "europe-west1" }),
+        () => res(T.disk, "scratch", { zone: "europe-west1-b" }),
+        () => res(T.bqDataset, "logs", { location: "europe-west1" }),
+        () => res(T.artifactRepo, "images", { location: "europe-west1" }),
+      ),
+      expect: [{ name: "logs", message: "'logs' (gcp:bigquery/dataset:Dataset): stores data without a customer-managed encryption key (found 'defaultEncryptionConfiguration.kmsKeyName' not set). Fix: set defaultEncryptionConfiguration.kmsKeyName to a CryptoKey id." }, { name: "images", message: "'images' (gcp:artifactregistry/repository:Repository): stores data without a customer-managed encryption key (found 'kmsKeyName' not set). Fix: set kmsKeyName to a CryptoKey id." }, { name: "cache", message: "'cache' (gcp:redis/instance:Instance): stores data without a customer-managed encryption key (found 'customerManagedKey' not set). Fix: set customerManagedKey to a CryptoKey id." }, { name: "scratch", message: "'scratch' (gcp:compute/disk:Disk): stores data without a customer-managed encryption key (found 'diskEncryptionKey.kmsKeySelfLink' not set). Fix: set diskEncryptionKey.kmsKeySelfLink to a CryptoKey id." }],
+    },
+  ],
+});
