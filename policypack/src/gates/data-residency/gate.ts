@@ -79,6 +79,13 @@ export const dataResidency = resourceGate({
       return;
     }
     const where = describeSource(loc);
+    if (loc.invalid) {
+      // A field of the wrong type is never a pass, and never silently replaced by the provider's region.
+      report({
+        message: violation(r.display(), `has a location of the wrong type in ${where}: expected ${loc.invalid.expected}`, loc.invalid.found, `set ${loc.field} to one of ${allowed}`),
+      });
+      return;
+    }
     if (loc.multiRegion) {
       report({
         message: violation(
