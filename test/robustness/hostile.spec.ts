@@ -232,7 +232,11 @@ describe("robustness: hostile input to `readiness audit`, all six formats", func
       const v = (JSON.parse(r.stdout) as { violations: { policy: string; name?: string; message: string }[] }).violations.find(
         (x) => x.policy === "data-residency" && x.name === `typed-${i}`,
       );
-      assert.match(v?.message ?? "", /expected a region or zone name \(a string such as 'europe-west1'\), found (an object|an array \(1 item\)|the number 42|an empty string|the boolean true)/, JSON.stringify(bad));
+      assert.match(
+        v?.message ?? "",
+        /has a location of the wrong type in field 'location': expected a region or zone name \(a string such as 'europe-west1'\) \(found (an object|an array \(1 item\)|the number 42|an empty string|the boolean true)\)\. Fix: set location to one of europe-west1\.$/,
+        JSON.stringify(bad),
+      );
     }
   });
 
