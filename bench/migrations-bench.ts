@@ -5,7 +5,7 @@
  * a contract step every 20 migrations), shipped in one ConfigMap.
  *
  * Measures: loading the WebAssembly parser (once per pack process), parsing every file cold,
- * all six migration gates over the ConfigMap cold (empty parse and replay caches: what a pack process pays
+ * all seven migration gates over the ConfigMap cold (empty parse and replay caches: what a pack process pays
  * the first time it sees the SQL) and warm (the SQL already parsed and replayed, e.g. the second stack policy
  * or the next preview in the same process). The generated set passes every gate (checked).
  */
@@ -15,6 +15,7 @@ import { evaluate } from "../policypack/src/engine/evaluate";
 import { initRules, type Rule } from "../policypack/src/engine/rule";
 import { migrationsConcurrentIndex } from "../policypack/src/gates/migrations-concurrent-index/gate";
 import { migrationsExpandContract } from "../policypack/src/gates/migrations-expand-contract/gate";
+import { migrationsLockSafety } from "../policypack/src/gates/migrations-lock-safety/gate";
 import { migrationsMoneyBigint } from "../policypack/src/gates/migrations-money-bigint/gate";
 import { migrationsReversible } from "../policypack/src/gates/migrations-reversible/gate";
 import { migrationsTenantRls } from "../policypack/src/gates/migrations-tenant-rls/gate";
@@ -29,6 +30,7 @@ const RULES: readonly Rule[] = [
   migrationsExpandContract,
   migrationsMoneyBigint,
   migrationsReversible,
+  migrationsLockSafety,
 ] as readonly Rule[];
 
 function arg(name: string, fallback: number): number {
@@ -50,13 +52,13 @@ export function syntheticMigrations(files: number): Record<string, string> {
     let up: string;
     let down: string;
     if (i % 20 === 0 && tables > 0) {
-      up = `-- readiness: contract - the release before stopped using legacy_note\nALTER TABLE bench.t${tables} DROP COLUMN legacy_note;\n`;
+      up = `-- readiness: contract - the release before stopped using legacy_note\nSET lock_timeout = '5s';\nALTER TABLE bench.t${tables} DROP COLUMN legacy_note;\n`;
       down = `ALTER TABLE bench.t${tables} ADD COLUMN legacy_note text;\n`;
     } else if (i % 5 === 0 && tables > 0) {
       up = `-- bench.t${tables} is live: build the index concurrently.\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t${tables}_name_trgm_idx\n  ON bench.t${tables} USING gin (name gin_trgm_ops);\n`;
       down = `DROP INDEX CONCURRENTLY IF EXISTS bench.t${tables}_name_trgm_idx;\n`;
     } else if (i % 7 === 0 && tables > 0) {
-      up = `-- Expand: a nullable column, no rewrite.\nALTER TABLE bench.t${tables} ADD COLUMN settled_at timestamptz;\nALTER TABLE bench.t${tables} ADD COLUMN settled_amount_micros bigint;\n`;
+      up = `-- Expand: a nullable column, no rewrite.\nSET lock_timeout = '5s';\nALTER TABLE bench.t${tables} ADD COLUMN settled_at timestamptz;\nALTER TABLE bench.t${tables} ADD COLUMN settled_amount_micros bigint;\n`;
       down = `ALTER TABLE bench.t${tables} DROP COLUMN settled_amount_micros;\nALTER TABLE bench.t${tables} DROP COLUMN settled_at;\n`;
     } else {
       const t = ++tables;
@@ -161,8 +163,8 @@ async function main(): Promise<void> {
   console.log(`| load the WebAssembly parser (once per process) | ${ms(loadMs)} | | |`);
   for (const [label, xs] of [
     [`parse ${texts.length} files, cold`, parseCold],
-    [`all 6 migration gates over the ConfigMap, cold (parse + replay + checks)`, checkCold],
-    [`all 6 migration gates, warm (SQL already parsed and replayed)`, checkWarm],
+    [`all 7 migration gates over the ConfigMap, cold (parse + replay + checks)`, checkCold],
+    [`all 7 migration gates, warm (SQL already parsed and replayed)`, checkWarm],
   ] as const) {
     console.log(`| ${label} | ${ms(median(xs))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`);
   }

@@ -13,6 +13,7 @@ import { initRules, type Rule } from "../../policypack/src/engine/rule";
 import { migrationsConcurrentIndex } from "../../policypack/src/gates/migrations-concurrent-index/gate";
 import { migrationsExpandContract } from "../../policypack/src/gates/migrations-expand-contract/gate";
 import { isMoneyName, migrationsMoneyBigint, settings as moneySettings } from "../../policypack/src/gates/migrations-money-bigint/gate";
+import { migrationsLockSafety } from "../../policypack/src/gates/migrations-lock-safety/gate";
 import { migrationsReversible } from "../../policypack/src/gates/migrations-reversible/gate";
 import { migrationsTenantRls } from "../../policypack/src/gates/migrations-tenant-rls/gate";
 import { declaredExtensions, postgresRequiredExtensions } from "../../policypack/src/gates/postgres-required-extensions/gate";
@@ -27,6 +28,7 @@ const ALL: readonly Rule[] = [
   migrationsExpandContract,
   migrationsMoneyBigint,
   migrationsReversible,
+  migrationsLockSafety,
 ] as readonly Rule[];
 
 const ANNOTATIONS: Record<string, Record<string, string> | undefined> = { registration: REGISTRATION_ANNOTATIONS };
@@ -40,7 +42,7 @@ describe("migration gates: wiring", () => {
     const names = RULES.map((r) => r.gate as string);
     const at = names.indexOf("postgres-required-extensions");
     assert.ok(at >= 0);
-    assert.deepEqual(names.slice(at, at + 6), ALL.map((r) => r.gate));
+    assert.deepEqual(names.slice(at, at + ALL.length), ALL.map((r) => r.gate));
     for (const r of ALL) assert.equal(typeof r.init, "function");
   });
 });
@@ -118,5 +120,15 @@ describe("migration gates: in the pack", () => {
     assert.equal(got.length, 1);
     assert.equal(got[0]?.urn, cm.urn);
     assert.match(got[0]?.message ?? "", /0002_patients\.up\.sql line 1: table registration\.patients has a tenant_id column but row-level security is not forced/);
+  });
+});
+
+describe("migrations-lock-safety on the shipped migrations", () => {
+  it("maintenance: an expand step without SET lock_timeout fails migrations-lock-safety only", () => {
+    const data = shipped("maintenance");
+    data["0006_vendor_invoices_paid_at.up.sql"] = (data["0006_vendor_invoices_paid_at.up.sql"] as string).replace("SET lock_timeout = '5s';\n", "");
+    const findings = run(ALL, [migrationsMap("maintenance", data)]);
+    expectOne(findings, { policy: "migrations-lock-safety", name: "maintenance-migrations" }, "0006_vendor_invoices_paid_at.up.sql line 3", "ACCESS EXCLUSIVE", "maintenance.vendor_invoices", "SET lock_timeout");
+    assert.equal(findings.length, 1);
   });
 });

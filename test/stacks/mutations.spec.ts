@@ -81,6 +81,13 @@ const MUTATIONS: readonly Mutation[] = [
     facts: ["amount_micros"],
   },
   {
+    gate: "migrations-lock-safety",
+    option: "migrations.dir (0006 without SET lock_timeout)",
+    migration: { service: "maintenance", file: "0006_vendor_invoices_paid_at.up.sql", edit: (sql) => sql.replace("SET lock_timeout = '5s';\n", "") },
+    names: ["maintenance-migrations"],
+    facts: ["no lock_timeout set before it", "maintenance.vendor_invoices"],
+  },
+  {
     gate: "migrations-reversible",
     option: "migrations.dir (a down file missing)",
     migration: { service: "config", file: "0003_roles.down.sql", edit: () => null },

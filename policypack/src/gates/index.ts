@@ -13,6 +13,7 @@ import { migrationsConcurrentIndex } from "./migrations-concurrent-index/gate";
 import { migrationsExpandContract } from "./migrations-expand-contract/gate";
 import { migrationsMoneyBigint } from "./migrations-money-bigint/gate";
 import { migrationsReversible } from "./migrations-reversible/gate";
+import { migrationsLockSafety } from "./migrations-lock-safety/gate";
 import { workloadHealthProbes } from "./workload-health-probes/gate";
 import { workloadResourceLimits } from "./workload-resource-limits/gate";
 import { workloadAutoscaling } from "./workload-autoscaling/gate";
@@ -48,6 +49,7 @@ export const RULES: readonly Rule[] = [
   migrationsExpandContract,
   migrationsMoneyBigint,
   migrationsReversible,
+  migrationsLockSafety,
   workloadHealthProbes,
   workloadResourceLimits,
   workloadAutoscaling,

@@ -7,7 +7,7 @@
  * Independent of the gates' settings, so one replay serves every gate. Down migrations are not
  * replayed (verify-rls applies them to a real database instead).
  */
-import type { ColumnDef, Node, RangeVar, TypeName } from "libpg-query";
+import type { ColumnDef, Constraint, Node, RangeVar, TypeName } from "libpg-query";
 import { kindOf, listItems, nodeAs, qualified, relName, str, strings, typeKey, typeQualified, typeWritten, type NodeOf } from "./ast";
 import type { Migration, MigrationFile } from "./migration-set";
 import { directivesOf, parseSql, type ParseError, type Statement } from "./parser";
@@ -49,7 +49,48 @@ export interface TableState {
   readonly policies: Map<string, PolicyState>;
   /** Declared global with COMMENT ON TABLE ... IS 'readiness:global ...'. */
   global?: Where;
+  /** CHECK constraints by name (unnamed ones under PostgreSQL's default name), for SET NOT NULL. */
+  readonly checks: Map<string, CheckState>;
 }
+
+export interface CheckState {
+  /** The column the CHECK proves not null (`CHECK (col IS NOT NULL)`), if that is what it says. */
+  readonly notNull?: string;
+  /** False while the constraint is NOT VALID (not yet VALIDATEd). */
+  validated: boolean;
+}
+
+/**
+ * A statement that can stop production traffic on a table that already existed before its
+ * migration file (tables created by the same file are exempt; see migrations-lock-safety).
+ */
+export type LockHazard =
+  | { readonly kind: "add-unique"; readonly table: string; readonly constraint: string | undefined; readonly written: "UNIQUE" | "PRIMARY KEY"; readonly columns: readonly string[] }
+  | { readonly kind: "add-foreign-key"; readonly table: string; readonly constraint: string | undefined; readonly references: string; readonly columns: readonly string[] }
+  | { readonly kind: "add-check"; readonly table: string; readonly constraint: string | undefined; readonly column?: string }
+  | { readonly kind: "validate-same-transaction"; readonly table: string; readonly constraint: string; readonly addedLine: number }
+  | {
+      readonly kind: "add-column-default";
+      readonly table: string;
+      readonly column: string;
+      /** volatile: a function not known to be stable; serial/identity/generated: a value per row. */
+      readonly default: "volatile" | "serial" | "identity" | "generated" | "constant";
+      /** The function, type or clause that gives the values ("gen_random_uuid()", "bigserial"). */
+      readonly via: string;
+    }
+  | { readonly kind: "add-column-not-null"; readonly table: string; readonly column: string }
+  | { readonly kind: "set-not-null"; readonly table: string; readonly column: string; readonly proven: boolean; readonly contract: boolean }
+  | { readonly kind: "reindex"; readonly target: string }
+  | { readonly kind: "vacuum-full"; readonly target: string }
+  | { readonly kind: "cluster"; readonly target: string }
+  | { readonly kind: "truncate-cascade"; readonly target: string }
+  | { readonly kind: "drop-database"; readonly target: string }
+  | { readonly kind: "nested-transaction"; readonly beganLine: number }
+  | { readonly kind: "unfinished-transaction" }
+  | { readonly kind: "domain-constraint"; readonly target: string; readonly constraint: string | undefined };
+
+/** The lock a statement takes on the table it touches, as PostgreSQL names it. */
+export type LockMode = "ACCESS EXCLUSIVE" | "EXCLUSIVE" | "SHARE ROW EXCLUSIVE" | "SHARE" | "ROW EXCLUSIVE";
 
 export type DestructiveOp = "DROP TABLE" | "RENAME TABLE" | "DROP COLUMN" | "RENAME COLUMN" | "ALTER COLUMN TYPE" | "SET NOT NULL";
 
@@ -80,6 +121,8 @@ export type ReplayEvent =
       readonly op: DestructiveOp;
       readonly table: string;
       readonly column?: string;
+      /** SET NOT NULL only: a validated CHECK (column IS NOT NULL) proves the column already (PostgreSQL >= 12 skips the scan). */
+      readonly provenNotNull?: boolean;
       /** The file is declared a contract step (`-- readiness: contract`). */
       readonly contract: boolean;
     }
@@ -95,7 +138,18 @@ export type ReplayEvent =
       /** The type as declared, with its modifiers: "numeric(12,2)", "amount_t". */
       readonly written: string;
     }
-  | { readonly kind: "extension-use"; readonly where: Where; readonly extension: string; readonly via: string };
+  | { readonly kind: "extension-use"; readonly where: Where; readonly extension: string; readonly via: string }
+  | { readonly kind: "lock-hazard"; readonly where: Where; readonly hazard: LockHazard }
+  | {
+      /** A statement that queues for a lock conflicting with ordinary reads or writes of an existing table. */
+      readonly kind: "locking";
+      readonly where: Where;
+      readonly table: string;
+      readonly mode: LockMode;
+      /** A non-zero lock_timeout / statement_timeout was SET earlier in the same file. */
+      readonly lockTimeout: boolean;
+      readonly statementTimeout: boolean;
+    };
 
 export interface FileResult {
   readonly key: string;
@@ -134,6 +188,8 @@ class Replayer {
   readonly indexes = new Map<string, { table: string; createdIn: string }>();
   readonly extensions = new Map<string, ExtensionState>();
   readonly domains = new Map<string, string>();
+  /** Domain → the file that created it. */
+  readonly domainFiles = new Map<string, string>();
   readonly notMoney = new Set<string>();
   readonly events: ReplayEvent[] = [];
   readonly files: FileResult[] = [];
@@ -142,6 +198,13 @@ class Replayer {
   private order = 0;
   private contract = false;
   private inTx = false;
+  /** The BEGIN of the open explicit transaction. */
+  private txBegan: Where | undefined;
+  /** A non-zero lock_timeout / statement_timeout is SET in this file so far. */
+  private lockTimeout = false;
+  private statementTimeout = false;
+  /** "table constraint" → line, for constraints added NOT VALID by this file. */
+  private readonly notValid = new Map<string, number>();
   private lineAt: (byteOffset: number) => number = () => 1;
 
   run(ups: readonly MigrationFile[]): void {
@@ -161,8 +224,23 @@ class Replayer {
     this.order = order;
     this.contract = contract;
     this.inTx = false;
+    this.txBegan = undefined;
+    this.lockTimeout = false;
+    this.statementTimeout = false;
+    this.notValid.clear();
     this.lineAt = parsed.lineAt;
     for (const s of parsed.statements) this.statement(s);
+    if (this.inTx && this.txBegan) this.hazard(this.txBegan, { kind: "unfinished-transaction" });
+  }
+
+  private hazard(where: Where, hazard: LockHazard): void {
+    this.events.push({ kind: "lock-hazard", where, hazard });
+  }
+
+  /** The table's key when it existed before this file (or is not created by the migrations at all), else undefined. */
+  private existing(rv: RangeVar | undefined): string | undefined {
+    const key = this.rel(rv);
+    return this.newTable(key) ? undefined : key;
   }
 
   private where(s: Statement): Where {
@@ -177,8 +255,8 @@ class Replayer {
     return this.tables.get(key)?.created.file === this.file;
   }
 
-  private destructive(s: Statement, op: DestructiveOp, table: string, column?: string): void {
-    this.events.push({ kind: "destructive", where: this.where(s), op, table, column, contract: this.contract });
+  private destructive(s: Statement, op: DestructiveOp, table: string, column?: string, provenNotNull?: boolean): void {
+    this.events.push({ kind: "destructive", where: this.where(s), op, table, column, contract: this.contract, ...(provenNotNull === undefined ? {} : { provenNotNull }) });
   }
 
   private baseType(t: TypeName | undefined): { type: string; domain?: string; written: string } | undefined {
@@ -201,6 +279,8 @@ class Replayer {
 
   private statement(s: Statement): void {
     const n = s.node;
+    const lock = this.lockTarget(n);
+    if (lock) this.events.push({ kind: "locking", where: this.where(s), ...lock, lockTimeout: this.lockTimeout, statementTimeout: this.statementTimeout });
     // Each handler gets the payload of the kind it is dispatched on.
     switch (kindOf(n)) {
       case "CreateStmt":
@@ -228,7 +308,19 @@ class Replayer {
       case "CreateDomainStmt":
         return this.createDomain(nodeAs(n, "CreateDomainStmt") as NodeOf<"CreateDomainStmt">);
       case "TransactionStmt":
-        return this.transaction(nodeAs(n, "TransactionStmt") as NodeOf<"TransactionStmt">);
+        return this.transaction(s, nodeAs(n, "TransactionStmt") as NodeOf<"TransactionStmt">);
+      case "ReindexStmt":
+        return this.reindex(s, nodeAs(n, "ReindexStmt") as NodeOf<"ReindexStmt">);
+      case "VacuumStmt":
+        return this.vacuum(s, nodeAs(n, "VacuumStmt") as NodeOf<"VacuumStmt">);
+      case "ClusterStmt":
+        return this.cluster(s, nodeAs(n, "ClusterStmt") as NodeOf<"ClusterStmt">);
+      case "TruncateStmt":
+        return this.truncate(s, nodeAs(n, "TruncateStmt") as NodeOf<"TruncateStmt">);
+      case "DropdbStmt":
+        return this.hazard(this.where(s), { kind: "drop-database", target: (nodeAs(n, "DropdbStmt") as NodeOf<"DropdbStmt">).dbname ?? "" });
+      case "AlterDomainStmt":
+        return this.alterDomain(s, nodeAs(n, "AlterDomainStmt") as NodeOf<"AlterDomainStmt">);
       case "VariableSetStmt":
         return this.setVariable(nodeAs(n, "VariableSetStmt") as NodeOf<"VariableSetStmt">);
       default:
@@ -255,6 +347,7 @@ class Replayer {
     for (const elt of c.tableElts ?? []) {
       const def = nodeAs(elt, "ColumnDef");
       if (def) this.addColumn(s, table, def);
+      for (const k of def ? constraintsOf(def) : [nodeAs(elt, "Constraint")]) if (k?.contype === "CONSTR_CHECK") this.addCheck(table, k, def?.colname);
       const like = nodeAs(elt, "TableLikeClause");
       if (like) this.copyColumns(table, this.tables.get(this.rel(like.relation)));
     }
@@ -296,9 +389,26 @@ class Replayer {
       switch (cmd.subtype) {
         case "AT_AddColumn": {
           const def = nodeAs(cmd.def, "ColumnDef");
+          if (def && !isNew) this.addColumnHazards(s, key, def);
           if (table && def) this.addColumn(s, table, def);
+          if (table && def) for (const k of constraintsOf(def)) if (k.contype === "CONSTR_CHECK") this.addCheck(table, k, def.colname);
           break;
         }
+        case "AT_AddConstraint": {
+          const k = nodeAs(cmd.def, "Constraint");
+          if (k) this.addConstraint(s, key, table, k, isNew);
+          break;
+        }
+        case "AT_ValidateConstraint": {
+          const line = this.notValid.get(`${key} ${col}`);
+          if (line !== undefined) this.hazard(this.where(s), { kind: "validate-same-transaction", table: key, constraint: col, addedLine: line });
+          const check = table?.checks.get(col);
+          if (check) check.validated = true;
+          break;
+        }
+        case "AT_DropConstraint":
+          table?.checks.delete(col);
+          break;
         case "AT_DropColumn":
           if (existingColumn) this.destructive(s, "DROP COLUMN", key, col);
           table?.columns.delete(col);
@@ -312,7 +422,11 @@ class Replayer {
           break;
         }
         case "AT_SetNotNull":
-          if (existingColumn) this.destructive(s, "SET NOT NULL", key, col);
+          if (existingColumn) {
+            const proven = [...(table?.checks.values() ?? [])].some((k) => k.validated && k.notNull === col);
+            this.destructive(s, "SET NOT NULL", key, col, proven);
+            this.hazard(this.where(s), { kind: "set-not-null", table: key, column: col, proven, contract: this.contract });
+          }
           break;
         case "AT_EnableRowSecurity":
           if (table) table.rlsEnabled = this.where(s);
@@ -480,15 +594,241 @@ class Replayer {
 
   private createDomain(d: NodeOf<"CreateDomainStmt">): void {
     const base = this.baseType(d.typeName);
-    if (base) this.domains.set(qualified(strings(d.domainname), this.schema), base.type);
+    const name = qualified(strings(d.domainname), this.schema);
+    this.domainFiles.set(name, this.file);
+    if (base) this.domains.set(name, base.type);
   }
 
-  private transaction(t: NodeOf<"TransactionStmt">): void {
-    if (t.kind === "TRANS_STMT_BEGIN" || t.kind === "TRANS_STMT_START") this.inTx = true;
-    else if (t.kind === "TRANS_STMT_COMMIT" || t.kind === "TRANS_STMT_ROLLBACK") this.inTx = false;
+  private transaction(s: Statement, t: NodeOf<"TransactionStmt">): void {
+    if (t.kind === "TRANS_STMT_BEGIN" || t.kind === "TRANS_STMT_START") {
+      if (this.inTx && this.txBegan) this.hazard(this.where(s), { kind: "nested-transaction", beganLine: this.txBegan.line });
+      else this.txBegan = this.where(s);
+      this.inTx = true;
+    } else if (t.kind === "TRANS_STMT_COMMIT" || t.kind === "TRANS_STMT_ROLLBACK") {
+      this.inTx = false;
+      this.txBegan = undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- locks (migrations-lock-safety)
+
+  /** Records a CHECK constraint of a table (validated unless NOT VALID). */
+  private addCheck(table: TableState, k: Constraint, column: string | undefined): void {
+    const notNull = notNullColumn(k.raw_expr);
+    const col = column ?? notNull;
+    const name = k.conname ?? `${table.key.slice(table.key.lastIndexOf(".") + 1)}${col !== undefined ? `_${col}` : ""}_check`;
+    table.checks.set(name, { notNull, validated: k.skip_validation !== true });
+  }
+
+  /** ALTER TABLE ... ADD [CONSTRAINT] on a table: the hazards when it existed before this file. */
+  private addConstraint(s: Statement, key: string, table: TableState | undefined, k: Constraint, isNew: boolean): void {
+    if (k.contype === "CONSTR_CHECK" && table) this.addCheck(table, k, undefined);
+    if (isNew) return;
+    const where = this.where(s);
+    const columns = strings(k.keys);
+    if ((k.contype === "CONSTR_UNIQUE" || k.contype === "CONSTR_PRIMARY") && k.indexname === undefined) {
+      this.hazard(where, { kind: "add-unique", table: key, constraint: k.conname, written: k.contype === "CONSTR_UNIQUE" ? "UNIQUE" : "PRIMARY KEY", columns });
+    } else if (k.contype === "CONSTR_FOREIGN" || k.contype === "CONSTR_CHECK") {
+      if (k.skip_validation === true) {
+        if (k.conname !== undefined) this.notValid.set(`${key} ${k.conname}`, s.line);
+      } else if (k.contype === "CONSTR_FOREIGN") {
+        this.hazard(where, { kind: "add-foreign-key", table: key, constraint: k.conname, references: this.rel(k.pktable), columns: strings(k.fk_attrs) });
+      } else {
+        this.hazard(where, { kind: "add-check", table: key, constraint: k.conname });
+      }
+    }
+  }
+
+  /** ADD COLUMN on an existing table: per-row defaults (rewrite), NOT NULL without a default, inline constraints. */
+  private addColumnHazards(s: Statement, table: string, def: ColumnDef): void {
+    const where = this.where(s);
+    const column = def.colname as string;
+    const cons = constraintsOf(def);
+    const type = typeKey(def.typeName) ?? "";
+    const has = (t: string): Constraint | undefined => cons.find((k) => k.contype === t);
+    const dflt = has("CONSTR_DEFAULT");
+    let d: { default: "volatile" | "serial" | "identity" | "generated" | "constant"; via: string } | undefined;
+    if (SERIAL_TYPES.has(type)) d = { default: "serial", via: type };
+    else if (has("CONSTR_IDENTITY")) d = { default: "identity", via: "GENERATED AS IDENTITY" };
+    else if (has("CONSTR_GENERATED")) d = { default: "generated", via: "GENERATED ALWAYS AS (...) STORED" };
+    else if (dflt && !isNullConst(dflt.raw_expr)) {
+      const fn = volatileCall(dflt.raw_expr);
+      d = fn !== undefined ? { default: "volatile", via: `${fn}()` } : { default: "constant", via: "DEFAULT" };
+    }
+    if (d) this.hazard(where, { kind: "add-column-default", table, column, ...d });
+    if (has("CONSTR_NOTNULL") && !d && !has("CONSTR_PRIMARY")) this.hazard(where, { kind: "add-column-not-null", table, column });
+    for (const k of cons) {
+      if (k.contype === "CONSTR_UNIQUE" || k.contype === "CONSTR_PRIMARY") {
+        this.hazard(where, { kind: "add-unique", table, constraint: k.conname, written: k.contype === "CONSTR_UNIQUE" ? "UNIQUE" : "PRIMARY KEY", columns: [column] });
+      } else if (k.contype === "CONSTR_FOREIGN") {
+        this.hazard(where, { kind: "add-foreign-key", table, constraint: k.conname, references: this.rel(k.pktable), columns: [column] });
+      } else if (k.contype === "CONSTR_CHECK") {
+        this.hazard(where, { kind: "add-check", table, constraint: k.conname, column });
+      }
+    }
+  }
+
+  private reindex(s: Statement, r: NodeOf<"ReindexStmt">): void {
+    if ((r.params ?? []).some((p) => nodeAs(p, "DefElem")?.defname === "concurrently")) return;
+    const target = this.reindexTarget(r);
+    if (target) this.hazard(this.where(s), { kind: "reindex", target });
+  }
+
+  /** What a REINDEX rebuilds, when that existed before this file; undefined for a new table or index. */
+  private reindexTarget(r: NodeOf<"ReindexStmt">): string | undefined {
+    if (r.kind === "REINDEX_OBJECT_TABLE") {
+      const t = this.existing(r.relation);
+      return t === undefined ? undefined : `table ${t}`;
+    }
+    if (r.kind === "REINDEX_OBJECT_INDEX") {
+      const key = this.rel(r.relation);
+      const idx = this.indexes.get(key);
+      return idx && (idx.createdIn === this.file || this.newTable(idx.table)) ? undefined : `index ${key}`;
+    }
+    const what = r.kind === "REINDEX_OBJECT_SCHEMA" ? "schema" : r.kind === "REINDEX_OBJECT_SYSTEM" ? "system catalogs of database" : "database";
+    return `${what} ${r.name ?? "(current)"}`;
+  }
+
+  private vacuum(s: Statement, v: NodeOf<"VacuumStmt">): void {
+    if (v.is_vacuumcmd !== true || !(v.options ?? []).some((o) => nodeAs(o, "DefElem")?.defname === "full")) return;
+    const rels = (v.rels ?? []).map((r) => nodeAs(r, "VacuumRelation")?.relation);
+    const target = rels.length === 0 ? "every table of the database" : this.existingList(rels);
+    if (target) this.hazard(this.where(s), { kind: "vacuum-full", target });
+  }
+
+  private cluster(s: Statement, c: NodeOf<"ClusterStmt">): void {
+    const target = c.relation === undefined ? "every table clustered before" : this.existing(c.relation);
+    if (target !== undefined) this.hazard(this.where(s), { kind: "cluster", target });
+  }
+
+  private truncate(s: Statement, t: NodeOf<"TruncateStmt">): void {
+    if (t.behavior !== "DROP_CASCADE") return;
+    const target = this.existingList((t.relations ?? []).map((r) => nodeAs(r, "RangeVar")));
+    if (target) this.hazard(this.where(s), { kind: "truncate-cascade", target });
+  }
+
+  /** The tables of a list that existed before this file, joined; undefined when none did. */
+  private existingList(rels: readonly (RangeVar | undefined)[]): string | undefined {
+    const out = rels.map((r) => this.existing(r)).filter((t): t is string => t !== undefined);
+    return out.length > 0 ? out.join(", ") : undefined;
+  }
+
+  private alterDomain(s: Statement, a: NodeOf<"AlterDomainStmt">): void {
+    const k = nodeAs(a.def, "Constraint");
+    if (a.subtype !== "C" || !k || k.skip_validation === true) return;
+    const target = qualified(strings(a.typeName), this.schema);
+    if (this.domainFiles.get(target) === this.file) return;
+    this.hazard(this.where(s), { kind: "domain-constraint", target, constraint: k.conname });
+  }
+
+  /** The existing table a statement queues a traffic-blocking lock on, and the lock; undefined for none. */
+  private lockTarget(n: Node): { table: string; mode: LockMode } | undefined {
+    const ax = (t: string | undefined): { table: string; mode: LockMode } | undefined => (t === undefined ? undefined : { table: t, mode: "ACCESS EXCLUSIVE" });
+    switch (kindOf(n)) {
+      case "AlterTableStmt": {
+        const a = nodeAs(n, "AlterTableStmt") as NodeOf<"AlterTableStmt">;
+        if (a.objtype !== "OBJECT_TABLE") return undefined;
+        const cmds = (a.cmds ?? []).map((c) => nodeAs(c, "AlterTableCmd")).filter((c): c is NodeOf<"AlterTableCmd"> => c !== undefined);
+        const own = this.existing(a.relation);
+        if (own !== undefined && !cmds.every((c) => c.subtype === "AT_ValidateConstraint")) {
+          const fkOnly = cmds.every((c) => c.subtype === "AT_AddConstraint" && nodeAs(c.def, "Constraint")?.contype === "CONSTR_FOREIGN");
+          return { table: own, mode: fkOnly ? "SHARE ROW EXCLUSIVE" : "ACCESS EXCLUSIVE" };
+        }
+        const added = cmds.flatMap((c) => {
+          const def = nodeAs(c.def, "ColumnDef");
+          return def ? constraintsOf(def) : [nodeAs(c.def, "Constraint")];
+        });
+        return this.referencedExisting(added);
+      }
+      case "CreateStmt": {
+        const c = nodeAs(n, "CreateStmt") as NodeOf<"CreateStmt">;
+        return this.referencedExisting(
+          (c.tableElts ?? []).flatMap((e) => {
+            const def = nodeAs(e, "ColumnDef");
+            return def ? constraintsOf(def) : [nodeAs(e, "Constraint")];
+          }),
+          this.rel(c.relation),
+        );
+      }
+      case "IndexStmt": {
+        const i = nodeAs(n, "IndexStmt") as NodeOf<"IndexStmt">;
+        const t = i.concurrent === true ? undefined : this.existing(i.relation);
+        return t === undefined ? undefined : { table: t, mode: "SHARE" };
+      }
+      case "DropStmt":
+        return this.dropLock(nodeAs(n, "DropStmt") as NodeOf<"DropStmt">);
+      case "RenameStmt": {
+        const r = nodeAs(n, "RenameStmt") as NodeOf<"RenameStmt">;
+        return r.renameType === "OBJECT_TABLE" || r.renameType === "OBJECT_COLUMN" ? ax(this.existing(r.relation)) : undefined;
+      }
+      case "TruncateStmt":
+        return ax(this.existingList(((nodeAs(n, "TruncateStmt") as NodeOf<"TruncateStmt">).relations ?? []).map((r) => nodeAs(r, "RangeVar"))));
+      case "ReindexStmt": {
+        const r = nodeAs(n, "ReindexStmt") as NodeOf<"ReindexStmt">;
+        return (r.params ?? []).some((p) => nodeAs(p, "DefElem")?.defname === "concurrently") ? undefined : ax(this.reindexTarget(r));
+      }
+      case "VacuumStmt": {
+        const v = nodeAs(n, "VacuumStmt") as NodeOf<"VacuumStmt">;
+        if (v.is_vacuumcmd !== true || !(v.options ?? []).some((o) => nodeAs(o, "DefElem")?.defname === "full")) return undefined;
+        const rels = (v.rels ?? []).map((r) => nodeAs(r, "VacuumRelation")?.relation);
+        return ax(rels.length === 0 ? "every table of the database" : this.existingList(rels));
+      }
+      case "ClusterStmt": {
+        const c = nodeAs(n, "ClusterStmt") as NodeOf<"ClusterStmt">;
+        return ax(c.relation === undefined ? "every table clustered before" : this.existing(c.relation));
+      }
+      case "LockStmt": {
+        const l = nodeAs(n, "LockStmt") as NodeOf<"LockStmt">;
+        const mode = LOCK_MODES[l.mode ?? 8];
+        const t = this.existingList((l.relations ?? []).map((r) => nodeAs(r, "RangeVar")));
+        return mode && t !== undefined ? { table: t, mode } : undefined;
+      }
+      case "CreateTrigStmt": {
+        const t = this.existing((nodeAs(n, "CreateTrigStmt") as NodeOf<"CreateTrigStmt">).relation);
+        return t === undefined ? undefined : { table: t, mode: "SHARE ROW EXCLUSIVE" };
+      }
+      case "CreatePolicyStmt":
+        return ax(this.existing((nodeAs(n, "CreatePolicyStmt") as NodeOf<"CreatePolicyStmt">).table));
+      case "AlterPolicyStmt":
+        return ax(this.existing((nodeAs(n, "AlterPolicyStmt") as NodeOf<"AlterPolicyStmt">).table));
+      default:
+        return undefined;
+    }
+  }
+
+  /** A FOREIGN KEY among `cons` pointing at a table that existed before this file: it locks that table. */
+  private referencedExisting(cons: readonly (Constraint | undefined)[], creating?: string): { table: string; mode: LockMode } | undefined {
+    for (const k of cons) {
+      if (k?.contype !== "CONSTR_FOREIGN") continue;
+      const t = this.existing(k.pktable);
+      if (t !== undefined && t !== creating) return { table: t, mode: "SHARE ROW EXCLUSIVE" };
+    }
+    return undefined;
+  }
+
+  private dropLock(d: NodeOf<"DropStmt">): { table: string; mode: LockMode } | undefined {
+    for (const obj of (d.objects ?? []) as Node[]) {
+      const key = qualified(strings(listItems(obj)), this.schema);
+      if (d.removeType === "OBJECT_TABLE" && !this.newTable(key)) return { table: key, mode: "ACCESS EXCLUSIVE" };
+      if (d.removeType === "OBJECT_INDEX" && d.concurrent !== true) {
+        const idx = this.indexes.get(key);
+        if (!(idx && (idx.createdIn === this.file || this.newTable(idx.table)))) return { table: idx?.table ?? key, mode: "ACCESS EXCLUSIVE" };
+      }
+    }
+    return undefined;
   }
 
   private setVariable(v: NodeOf<"VariableSetStmt">): void {
+    if (v.kind === "VAR_RESET_ALL") {
+      this.lockTimeout = this.statementTimeout = false;
+      return;
+    }
+    if (v.name === "lock_timeout" || v.name === "statement_timeout") {
+      const on = v.kind === "VAR_SET_VALUE" && !isZeroSetting(v.args?.[0]);
+      if (v.name === "lock_timeout") this.lockTimeout = on;
+      else this.statementTimeout = on;
+      return;
+    }
     if (v.name !== "search_path") return;
     const first = nodeAs(v.args?.[0], "A_Const")?.sval?.sval;
     this.schema = v.kind === "VAR_SET_VALUE" && first ? first : "public";
@@ -496,7 +836,71 @@ class Replayer {
 }
 
 function emptyTable(key: string, created: Where): TableState {
-  return { key, created, columns: new Map(), columnsComplete: true, policies: new Map() };
+  return { key, created, columns: new Map(), columnsComplete: true, policies: new Map(), checks: new Map() };
+}
+
+const SERIAL_TYPES = new Set(["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"]);
+
+/** LOCK TABLE modes (the tree's numbers) that block ordinary reads or writes. */
+const LOCK_MODES: Readonly<Record<number, LockMode>> = { 5: "SHARE", 6: "SHARE ROW EXCLUSIVE", 7: "EXCLUSIVE", 8: "ACCESS EXCLUSIVE" };
+
+/**
+ * Functions a column default may call without PostgreSQL (>= 11) having to compute a value per row:
+ * built-ins that are immutable or stable. Any other call (gen_random_uuid(), random(), clock_timestamp(),
+ * nextval(), and user functions, which are VOLATILE unless declared otherwise) counts as volatile.
+ */
+const NON_VOLATILE = new Set([
+  "now", "statement_timestamp", "transaction_timestamp", "current_setting", "lower", "upper", "btrim", "concat",
+  "to_jsonb", "to_json", "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array",
+  "make_interval", "make_date", "make_timestamptz", "to_timestamp", "to_date", "date_trunc", "int8", "text",
+]);
+
+/** The column constraints of a definition (NOT NULL, DEFAULT, UNIQUE, REFERENCES, CHECK, ...). */
+function constraintsOf(def: ColumnDef): Constraint[] {
+  return (def.constraints ?? []).map((c) => nodeAs(c, "Constraint")).filter((k): k is Constraint => k !== undefined);
+}
+
+/** The column `CHECK (col IS NOT NULL)` proves, if that is its whole expression. */
+function notNullColumn(e: Node | undefined): string | undefined {
+  const t = nodeAs(e, "NullTest");
+  if (t?.nulltesttype !== "IS_NOT_NULL") return undefined;
+  const fields = strings(nodeAs(t.arg, "ColumnRef")?.fields);
+  return fields.length === 1 ? fields[0] : undefined;
+}
+
+/** The first function call of an expression that is not known to be immutable or stable. */
+function volatileCall(e: unknown): string | undefined {
+  if (Array.isArray(e)) {
+    for (const x of e) {
+      const f = volatileCall(x);
+      if (f !== undefined) return f;
+    }
+    return undefined;
+  }
+  if (e === null || typeof e !== "object") return undefined;
+  const call = nodeAs(e as Node, "FuncCall");
+  if (call) {
+    const parts = strings(call.funcname);
+    const name = parts[parts.length - 1] ?? "";
+    if (!NON_VOLATILE.has(name)) return parts.join(".");
+  }
+  for (const v of Object.values(e)) {
+    const f = volatileCall(v);
+    if (f !== undefined) return f;
+  }
+  return undefined;
+}
+
+function isNullConst(e: Node | undefined): boolean {
+  return nodeAs(e, "A_Const")?.isnull === true;
+}
+
+/** SET x = 0 / '0' / '0s' (the timeout is off). */
+function isZeroSetting(arg: Node | undefined): boolean {
+  const c = nodeAs(arg, "A_Const");
+  if (!c) return false;
+  if (c.ival !== undefined) return (c.ival.ival ?? 0) === 0;
+  return /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(c.sval?.sval ?? "");
 }
 
 const REPLAY_CACHE_LIMIT = 256;

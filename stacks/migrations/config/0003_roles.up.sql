@@ -1,5 +1,7 @@
 -- Roles. System roles (tenant_id NULL, seeded here) are shared read-only by every tenant;
 -- a tenant adds its own roles and assigns roles to subjects on nodes of its tree.
+-- Fail fast rather than queue traffic behind this migration's locks on live tables (see migrations-lock-safety).
+SET lock_timeout = '5s';
 CREATE TABLE config.roles (
   id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   tenant_id    uuid,

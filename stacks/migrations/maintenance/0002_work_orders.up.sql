@@ -1,3 +1,6 @@
+-- Fail fast rather than queue traffic behind this migration's locks on live tables (see migrations-lock-safety).
+SET lock_timeout = '5s';
+
 CREATE TYPE maintenance.work_order_status AS ENUM ('open', 'scheduled', 'in_progress', 'done', 'cancelled');
 
 -- Money is bigint micro-units of the row's currency (1 EUR = 1 000 000), never numeric or float.

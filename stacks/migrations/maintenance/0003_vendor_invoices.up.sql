@@ -1,3 +1,6 @@
+-- Fail fast rather than queue traffic behind this migration's locks on live tables (see migrations-lock-safety).
+SET lock_timeout = '5s';
+
 CREATE TABLE maintenance.vendors (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   tenant_id   uuid NOT NULL,

@@ -1,3 +1,6 @@
+-- Fail fast rather than queue traffic behind this migration's locks on live tables (see migrations-lock-safety).
+SET lock_timeout = '5s';
+
 CREATE TYPE registration.registration_status AS ENUM ('pending', 'confirmed', 'cancelled');
 
 CREATE TABLE registration.registrations (

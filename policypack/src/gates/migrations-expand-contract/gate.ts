@@ -21,7 +21,10 @@ export const meta = defineMeta({
   ],
 });
 
-export const settings = z.strictObject({});
+export const settings = z.strictObject({
+  /** The PostgreSQL major version the migrations run on: from 12, SET NOT NULL uses a validated CHECK (col IS NOT NULL) and does not scan. */
+  postgresVersion: z.number().int().min(10).max(18).default(15),
+});
 
 const EXPAND_FIX: Readonly<Record<DestructiveOp, string>> = {
   "DROP TABLE": "stop using the table in a release first, then drop it in a later migration declared a contract step (first line: -- readiness: contract)",
@@ -45,11 +48,18 @@ const EXPAND_WHY: Readonly<Record<DestructiveOp, string>> = {
 export const migrationsExpandContract = replayedGate({
   meta,
   settings,
-  check(sm, r, _s, report) {
+  check(sm, r, s, report) {
     for (const e of r.events) {
       if (e.kind !== "destructive" || e.contract) continue;
+      // A validated CHECK (col IS NOT NULL) already keeps nulls out, and PostgreSQL >= 12 uses it instead of a scan.
+      if (e.provenNotNull === true && s.postgresVersion >= 12) continue;
       const target = e.column !== undefined ? `${e.table}.${e.column}` : e.table;
-      reportAt(sm, e.where, report, `${e.op} on ${target} outside a migration declared a contract step: ${EXPAND_WHY[e.op]}`, `"${quote(e.where.text)}"`, EXPAND_FIX[e.op]);
+      const why =
+        e.provenNotNull === true
+          ? `PostgreSQL ${s.postgresVersion} ignores the validated CHECK (${e.column ?? ""} IS NOT NULL) and still scans the table under an exclusive lock (12 and later skip the scan)`
+          : EXPAND_WHY[e.op];
+      const fix = e.provenNotNull === true ? `keep the validated CHECK (it enforces the same) until PostgreSQL 12 or later, or SET NOT NULL in a migration declared a contract step (first line: -- readiness: contract)` : EXPAND_FIX[e.op];
+      reportAt(sm, e.where, report, `${e.op} on ${target} outside a migration declared a contract step: ${why}`, `"${quote(e.where.text)}"`, fix);
     }
   },
 });
