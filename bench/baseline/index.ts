@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { PolicyPack } from "@pulumi/policy";
 import { toPulumiPolicy } from "../../policypack/src/engine/adapter";
+import { responseShare } from "../../policypack/src/engine/bound";
 import { installConfigureGuard } from "../../policypack/src/engine/configure-guard";
 import { stackFactsFromEnv } from "../../policypack/src/facts";
 import { RULES } from "../../policypack/src/gates";
@@ -21,7 +22,10 @@ const sdkRequire = createRequire(require.resolve("@pulumi/policy"));
 const grpc = sdkRequire("@grpc/grpc-js");
 installConfigureGuard(grpc, RULES);
 
-const env = { today: () => new Date(), facts: stackFactsFromEnv(process.env) };
+// The same response bound as the pack (engine/bound.ts), so both answer the same diagnostics.
+const version = (JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
+const response = { packName: "readiness-guard", packVersion: version, share: responseShare(RULES.filter((r) => r.kind === "stack").length) };
+const env = { today: () => new Date(), facts: stackFactsFromEnv(process.env), response };
 const policies = RULES.map((rule) => toPulumiPolicy(rule, env));
 
 function readFile(file: string): string | undefined {
