@@ -117,6 +117,26 @@ const SCRUBS: readonly { readonly re: RegExp; readonly keep?: boolean }[] = [
 /** Long tokens of key characters, judged by the high-entropy rule of secretShape(). */
 const TOKEN = /[A-Za-z0-9+/=_-]{32,4096}/g;
 
+/**
+ * What every SCRUBS pattern needs somewhere in the text (a superset, case-insensitive): one test
+ * of this instead of each pattern on ordinary messages, which contain none of it. Every finding
+ * message passes through scrubSecrets(), so this is on every preview's path.
+ */
+const MAY_HOLD_SECRET = /PRIVATE KEY|PASSWORD|IDENTIFIED|\b(?:passwd|pwd|secret|token|api[_-]?key)=|:\/\/|Bearer|eyJ|AKIA|ASIA|AGPA|AIDA|AROA|AIza|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|[sr]k_live_|npm_|"private_key"/i;
+
+/** Whether `text` has a run of at least `n` TOKEN characters (one pass; a regex retries at every start). */
+function hasTokenRun(text: string, n: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const token =
+      (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 /* + */ || c === 47 /* / */ || c === 61 /* = */ || c === 95 /* _ */ || c === 45; /* - */
+    run = token ? run + 1 : 0;
+    if (run >= n) return true;
+  }
+  return false;
+}
+
 /** A secret literal replaced, keeping its quoting: 'x' → '<secret>', E'x' → E'<secret>', $$x$$ → $$<secret>$$. */
 function replaced(secret: string): string {
   if (secret.startsWith("E'")) return `E'${REDACTED}'`;
@@ -133,7 +153,7 @@ function replaced(secret: string): string {
  */
 export function scrubSecrets(text: string): string {
   let out = text;
-  for (const { re, keep } of SCRUBS) {
+  if (MAY_HOLD_SECRET.test(out)) for (const { re, keep } of SCRUBS) {
     re.lastIndex = 0;
     if (!re.test(out)) continue;
     re.lastIndex = 0;
@@ -141,7 +161,7 @@ export function scrubSecrets(text: string): string {
       return keep ? `${m[1] as string}${replaced(m[2] as string)}` : REDACTED;
     });
   }
-  if (out.length >= 32) {
+  if (out.length >= 32 && hasTokenRun(out, 32)) {
     out = out.replace(TOKEN, (t) => (secretShape(t) === "a long high-entropy string (a likely key or token)" ? REDACTED : t));
   }
   return out;
