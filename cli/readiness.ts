@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { runSql, type SqlFormat } from "./sql";
 import { packageRoot, runAudit, toolVersion } from "./audit";
 import { runCheck } from "./check";
 import { writeFileSafely } from "./output";
@@ -87,6 +88,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       } else {
         io.stdout.write(res.output);
       }
+      code = res.exitCode;
+    });
+
+  program
+    .command("sql")
+    .description("run the migration gates on a folder of NNNN_name.up.sql / .down.sql files, without a stack (file:line:column findings)")
+    .argument("<dir>", "the folder of migration files")
+    .option("--service <name>", "the service the migrations belong to (default: the folder's name)")
+    .option("--extensions <list>", "extensions the service needs, comma-separated (the readiness.dev/required-extensions annotation)")
+    .option("--config <file>", "pack config (default: policypack/config/production.json)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
+    .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry)")
+    .action(async (dir: string, o: { service?: string; extensions?: string; config?: string; format: SqlFormat; today?: string }) => {
+      const res = await runSql({ ...o, dir, cwd: io.cwd });
+      io.stdout.write(res.output);
       code = res.exitCode;
     });
 
