@@ -312,6 +312,8 @@ function escapeRe(s: string): string {
  * - then every secret-shaped part (scrubSecrets: SQL passwords, URL passwords, tokens, keys) is.
  */
 export function redactor(secrets: ReadonlySet<string>): Redactor {
+  // Most resources hold no secret: nothing to compile for them (this runs once per finding).
+  if (secrets.size === 0) return scrubSecrets;
   const cached = REDACTORS.get(secrets);
   if (cached) return cached;
   const long = new Set<string>();
