@@ -33,7 +33,7 @@ import {
 } from "./audit";
 import { findingsFromDiagnostic } from "./events";
 import { PolicyConfigError, reconcilePolicyPackConfig, type ConfigEntry } from "./pulumi-config";
-import { loadStackConfigWithSecrets, runProgramFileInChild, type CapturedResource, type RunOptions } from "./mock-run";
+import { loadStackConfigWithSecrets, runProgramFileInChild, type CapturedResource, type RunOptions, type SourcePosition } from "./mock-run";
 import { findProjectDir, programOf, readProject, selectStack, stacksOf, type PulumiProject } from "./project";
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
@@ -95,6 +95,8 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Findings of the in-process evaluation that the pack did not report, and vice versa. */
   readonly mismatch: readonly string[];
+  /** Where the program declared each resource (URN → file relative to the project directory, line, column). */
+  readonly sources: Readonly<Record<string, SourcePosition>>;
 }
 
 function ms(t0: bigint): number {
@@ -428,5 +430,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     analyzeStackMs: round(analyzeStackMs),
     totalMs: round(ms(t0)),
   };
-  return { report, output, exitCode: report.summary.result === "fail" ? 1 : 0, reports, timings, diagnostics, mismatch };
+  const sources: Record<string, SourcePosition> = {};
+  for (const r of captured) if (r.sourcePosition) sources[r.urn] = r.sourcePosition;
+  return { report, output, exitCode: report.summary.result === "fail" ? 1 : 0, reports, timings, diagnostics, mismatch, sources };
 }

@@ -35,6 +35,7 @@
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { programErrorLine, programFrame, registerTypeScript } from "./ts-host";
@@ -57,6 +58,17 @@ export interface CapturedResource {
   /** Explicit provider, else the default provider built from stack config, as the engine does. */
   provider?: { type: string; urn: string; name: string; props: Record<string, unknown> };
   protect: boolean;
+  /**
+   * Where the program declared the resource (the `new Resource(...)` call; the SDK sends it with the
+   * registration): the file relative to the directory the program ran in, 1-based line and column.
+   */
+  sourcePosition?: SourcePosition;
+}
+
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface RunOptions {
@@ -94,6 +106,7 @@ interface RegisterRequest {
   getProvidersMap(): PbMap<string>;
   getPropertydependenciesMap(): PbMap<{ getUrnsList(): string[] }>;
   getVersion(): string;
+  getSourceposition?(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -193,6 +206,7 @@ interface Raw {
     provider: string;
     providers: Record<string, string>;
     version: string;
+    sourcePosition?: SourcePosition;
   };
   urn: string;
   outputs?: Record<string, unknown>;
@@ -373,6 +387,7 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
       provider: req.getProvider(),
       providers,
       version: req.getVersion(),
+      ...sourcePositionOf(req, cwd),
     };
     activity++;
     inflight++;
@@ -396,6 +411,21 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
   if (errors.length > 0) throw new Error(`resource registration failed:\n  ${errors.join("\n  ")}`);
   if (store.logErrorCount > 0) throw new Error(`the program logged ${store.logErrorCount} error(s) (see stderr)`);
   return build(opts, [...raws.values()].sort((a, b) => a.seq - b.seq), warnings, cwd);
+}
+
+/** The registration's source position, as a path relative to `root` (absolute when outside it). */
+function sourcePositionOf(req: RegisterRequest, root: string): { sourcePosition?: SourcePosition } {
+  const pos = req.getSourceposition?.();
+  if (!pos || !pos.getUri().startsWith("file:")) return {};
+  let file: string;
+  try {
+    file = fileURLToPath(pos.getUri());
+  } catch {
+    return {};
+  }
+  const rel = path.relative(root, file);
+  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+  return { sourcePosition: { file: shown, line: pos.getLine(), column: pos.getColumn() } };
 }
 
 type InvokeFn = (...args: unknown[]) => unknown;
@@ -521,6 +551,7 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
       propertyDependencies: r.propertyDependencies,
       ...(provider ? { provider } : {}),
       protect: r.protect,
+      ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
     };
     byUrn.set(c.urn, c);
     out.push(c);
@@ -894,6 +925,8 @@ if (require.main === module) {
       process.on("uncaughtException", fail);
       process.on("unhandledRejection", fail);
       if (host.stackFrames !== undefined) process.env["READINESS_MOCK_RUN_STACKS"] = String(host.stackFrames);
+      // Source positions (of errors and of resource declarations) in the program's own source files.
+      if (host.cwd) process.setSourceMapsEnabled(true);
       try {
         if (host.typescript) registerTypeScript(root, msg.modulePath);
       } catch (e) {

@@ -89,6 +89,16 @@ describe("readiness check on a team's own project (e2e)", function () {
     assert.equal(bucket?.parent, rs.find((x) => x.type === "acme:storage:BucketSet")?.urn, "the local component is the parent");
   });
 
+  it("records where the program declared each resource (the new Resource(...) call, in the .ts source, relative to the project)", async () => {
+    const dir = path.join(PROJECTS, "multi-file");
+    const { config, secretKeys } = loadStackConfigWithSecrets(dir, "dev");
+    const rs = await runProgramFileInChild(path.join(dir, "index.ts"), { project: "multi-file", stack: "dev", config, secretKeys }, 120_000, { cwd: dir, typescript: true });
+    const at = (name: string) => rs.find((x) => x.name === name)?.sourcePosition;
+    assert.deepEqual(at("reports-archive"), { file: "components/bucket-set.ts", line: 15, column: 20 });
+    assert.deepEqual(at("orders-db"), { file: "index.ts", line: 17, column: 12 });
+    assert.deepEqual(at("reports"), { file: "index.ts", line: 9, column: 13 });
+  });
+
   it("a type error is exit 2 with one line naming file:line:column; PULUMI_NODEJS_TRANSPILE_ONLY=true runs it anyway", () => {
     const dir = path.join(PROJECTS, "type-error");
     const r = check([], dir);
