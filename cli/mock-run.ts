@@ -38,6 +38,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { invokePlaceholder } from "./invoke-placeholder";
 import { programErrorLine, programFrame, registerTypeScript } from "./ts-host";
 
 /** The engine's unknown sentinel for strings (what policies receive for values unknown at preview). */
@@ -336,14 +337,18 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
         }
         // A Helm v3 chart renders through this function: the chart itself is reported (NOT_RENDERABLE).
         if (args.token === "kubernetes:helm:template") return { result: [] };
+        const placeholder = invokePlaceholder(args.token, cwd, UNKNOWN_STRING);
         if (!warnedCalls.has(args.token)) {
           warnedCalls.add(args.token);
           const at = callSites.get(args.token);
+          const answer = placeholder
+            ? `answered with unknown values for its result (${Object.keys(placeholder).join(", ")}), as a preview answers a lookup whose inputs are unknown`
+            : "answered with an empty result";
           warnings.push(
-            `the program called the provider function ${args.token}, which cannot run offline${at ? ` (called at ${at})` : ""}; it was answered with an empty result, so resources built from it are incomplete`,
+            `the program called the provider function ${args.token}, which cannot run offline${at ? ` (called at ${at})` : ""}; it was ${answer}, so resources built from it are incomplete`,
           );
         }
-        return {};
+        return placeholder ?? {};
       },
     },
     opts.project,

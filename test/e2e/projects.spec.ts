@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runProgramFileInChild, SECRET_PLACEHOLDER, loadStackConfigWithSecrets } from "../../cli/mock-run";
+import { invokePlaceholder, parseInvokeToken } from "../../cli/invoke-placeholder";
+import { loadStackConfigWithSecrets, runProgramFileInChild, SECRET_PLACEHOLDER, UNKNOWN_STRING } from "../../cli/mock-run";
 import { findProjectDir, programOf, readProject, selectStack } from "../../cli/project";
 import { programFrame, tsSetup } from "../../cli/ts-host";
 import { CLI, ROOT } from "../cli/support";
@@ -63,7 +64,9 @@ describe("readiness check on a team's own project (e2e)", function () {
     it("names each provider function that cannot run offline once, with where the program calls it", () => {
       assert.deepEqual(
         j.notes.filter((n) => n.includes("provider function")),
-        ["the program called the provider function gcp:compute/getZones:getZones, which cannot run offline (called at index.ts:15:27); it was answered with an empty result, so resources built from it are incomplete"],
+        [
+          "the program called the provider function gcp:compute/getZones:getZones, which cannot run offline (called at index.ts:15:27); it was answered with unknown values for its result (id, names, project, region, status), as a preview answers a lookup whose inputs are unknown, so resources built from it are incomplete",
+        ],
       );
     });
 
@@ -97,6 +100,9 @@ describe("readiness check on a team's own project (e2e)", function () {
     assert.deepEqual(at("reports-archive"), { file: "components/bucket-set.ts", line: 15, column: 20 });
     assert.deepEqual(at("orders-db"), { file: "index.ts", line: 17, column: 12 });
     assert.deepEqual(at("reports"), { file: "index.ts", line: 9, column: 13 });
+    // The lookup's result is unknown (its type's fields), so what is built from it is unknown, not a crash.
+    const settings = rs.find((x) => x.name === "orders-db")?.inputs["settings"] as { locationPreference?: { zone?: unknown } } | undefined;
+    assert.equal(settings?.locationPreference?.zone, UNKNOWN_STRING);
   });
 
   it("a type error is exit 2 with one line naming file:line:column; PULUMI_NODEJS_TRANSPILE_ONLY=true runs it anyway", () => {
@@ -153,6 +159,14 @@ describe("project resolution (cli/project, cli/ts-host)", () => {
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { noCheck: true } }));
     assert.equal(tsSetup(ts, dir, {}).transpileOnly, true);
     assert.equal(tsSetup(ts, dir, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" }).transpileOnly, false);
+  });
+
+  it("answers a provider function with its result type's fields unknown, when the provider SDK is there", () => {
+    assert.deepEqual(parseInvokeToken("gcp:compute/getZones:getZones"), { pkg: "gcp", module: "compute", fn: "getZones" });
+    assert.deepEqual(parseInvokeToken("kubernetes:index:someFn"), { pkg: "kubernetes", module: "", fn: "someFn" });
+    assert.deepEqual(invokePlaceholder("gcp:compute/getZones:getZones", ROOT, "?"), { id: "?", names: "?", project: "?", region: "?", status: "?" });
+    assert.equal(invokePlaceholder("docker:index/getRegistryImage:getRegistryImage", ROOT, "?"), undefined, "no @pulumi/docker here");
+    assert.equal(invokePlaceholder("not a token", ROOT, "?"), undefined);
   });
 
   it("finds the program's own frame in a stack trace", () => {
