@@ -33,7 +33,8 @@ import {
 } from "./audit";
 import { findingsFromDiagnostic } from "./events";
 import { PolicyConfigError, reconcilePolicyPackConfig, type ConfigEntry } from "./pulumi-config";
-import { loadStackConfig, runProgramFile, type CapturedResource, type RunOptions } from "./mock-run";
+import { loadStackConfigWithSecrets, runProgramFileInChild, type CapturedResource, type RunOptions, type SourcePosition } from "./mock-run";
+import { findProjectDir, programOf, readProject, selectStack, stacksOf, type PulumiProject } from "./project";
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
@@ -43,11 +44,16 @@ import { InputError } from "./state";
 export type ProgramRunner = (modulePath: string, opts: RunOptions) => Promise<readonly CapturedResource[] & { warnings?: readonly string[] }>;
 
 export interface CheckOptions {
-  /** Compiled program module; default: the bundled stack named by Pulumi.yaml's `main`. */
+  /** Program module; default: the project's (Pulumi.yaml `main`, package.json `main`, index.ts / index.js). */
   readonly program?: string;
-  readonly stack: string;
-  /** Directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the package root). */
+  /** Stack; default: the only Pulumi.<stack>.yaml of the project ("prod" for this package's own project). */
+  readonly stack?: string;
+  /** Directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: found from `searchDir` upwards). */
   readonly projectDir?: string;
+  /** Where to look for Pulumi.yaml, upwards (`--cwd`; default: `cwd`). */
+  readonly searchDir?: string;
+  /** What `pulumi.getOrganization()` returns (default: "organization"). */
+  readonly org?: string;
   /** Pack config; default policypack/config/production.json. */
   readonly config?: string;
   /** Pack directory; default policypack. */
@@ -89,6 +95,8 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Findings of the in-process evaluation that the pack did not report, and vice versa. */
   readonly mismatch: readonly string[];
+  /** Where the program declared each resource (URN → file relative to the project directory, line, column). */
+  readonly sources: Readonly<Record<string, SourcePosition>>;
 }
 
 function ms(t0: bigint): number {
@@ -130,18 +138,31 @@ export function sourceOf(modulePath: string, ...roots: readonly string[]): strin
   return modulePath;
 }
 
-function projectName(projectDir: string): string {
-  const file = path.join(projectDir, "Pulumi.yaml");
-  if (!fs.existsSync(file)) return "project";
-  const doc = yaml.load(fs.readFileSync(file, "utf8"));
-  return isRecord(doc) && typeof doc["name"] === "string" ? doc["name"] : "project";
+/**
+ * The project to check: --project-dir as given, else the nearest Pulumi.yaml at or above --cwd (or the
+ * current directory). Outside any project, an explicit --program keeps this package's own project.
+ */
+function resolveProject(opts: CheckOptions, cwd: string, root: string): PulumiProject {
+  if (opts.projectDir !== undefined) {
+    const dir = path.resolve(cwd, opts.projectDir);
+    if (!fs.existsSync(path.join(dir, "Pulumi.yaml")) && !fs.existsSync(path.join(dir, "Pulumi.yml"))) {
+      return { dir, file: path.join(dir, "Pulumi.yaml"), name: "project", runtime: "", typescript: true };
+    }
+    return readProject(dir);
+  }
+  const start = path.resolve(cwd, opts.searchDir ?? ".");
+  if (opts.searchDir !== undefined && !fs.existsSync(start)) throw new InputError(`--cwd ${opts.searchDir}: no such directory.`);
+  const found = findProjectDir(start);
+  if (found) return readProject(found);
+  if (opts.program !== undefined && opts.searchDir === undefined) return readProject(root);
+  throw new InputError(`${relativeToCwd(start, cwd) || "."}: no Pulumi.yaml here or in any parent directory. Fix: run from your Pulumi project, or pass --cwd <project dir>.`);
 }
 
-/** Stack config as the CLI passes it to the pack (PULUMI_CONFIG), when the project has the stack file. */
-function stackConfig(projectDir: string, stack: string): Record<string, string> {
-  if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml")) || !fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) return {};
+/** Stack config as the CLI passes it to the program and the pack (PULUMI_CONFIG), with the keys of `secure:` values. */
+function stackConfig(projectDir: string, stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) return { config: {}, secretKeys: [] };
   try {
-    return loadStackConfig(projectDir, stack);
+    return loadStackConfigWithSecrets(projectDir, stack);
   } catch (e) {
     throw new InputError(`${path.join(projectDir, `Pulumi.${stack}.yaml`)}: cannot read the stack config (${(e as Error).message}).`);
   }
@@ -229,10 +250,12 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const t0 = process.hrtime.bigint();
   const cwd = opts.cwd ?? process.cwd();
   const root = packageRoot();
-  const projectDir = path.resolve(cwd, opts.projectDir ?? root);
+  const proj = resolveProject(opts, cwd, root);
+  const projectDir = proj.dir;
   const configFile = path.resolve(cwd, opts.config ?? path.join(root, "policypack", "config", "production.json"));
   const packDir = path.resolve(cwd, opts.pack ?? path.join(root, "policypack"));
-  const program = path.resolve(cwd, opts.program ?? defaultProgram(projectDir));
+  const bundled = projectDir === root;
+  const program = opts.program !== undefined ? path.resolve(cwd, opts.program) : bundled ? defaultProgram(projectDir) : programOf(proj);
   const stderr = opts.stderr ?? process.stderr;
   const { today, date } = parseToday(opts.today);
   const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
@@ -242,15 +265,22 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   if (!fs.existsSync(path.join(packDir, "package.json")) || !fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
     throw new InputError(`${relativeToCwd(packDir, cwd)}: not a policy pack directory (needs PulumiPolicy.yaml and package.json).`);
   }
-  const config = stackConfig(projectDir, opts.stack);
-  const project = projectName(projectDir);
+  const stack = opts.stack ?? (bundled ? "prod" : selectStack(proj, undefined, relativeToCwd(projectDir, cwd) || "."));
+  const { config, secretKeys } = stackConfig(projectDir, stack);
+  const projectNotes: string[] = [];
+  if (!bundled && !stacksOf(projectDir).includes(stack)) {
+    projectNotes.push(`No Pulumi.${stack}.yaml in ${relativeToCwd(projectDir, cwd) || "."}: the stack's config is the project's defaults only.`);
+  }
+  const organization = opts.org ?? "organization";
+  const project = proj.name;
 
-  // 1. The program, offline.
+  // 1. The program, offline, from its project directory, as the Node.js language host runs it.
   const tProgram = process.hrtime.bigint();
-  const runner: ProgramRunner = opts.runner ?? runProgramFile;
+  const runner: ProgramRunner =
+    opts.runner ?? ((m, o) => runProgramFileInChild(m, o, 600_000, { cwd: projectDir, typescript: proj.typescript, stackFrames: bundled ? 1 : 30 }));
   let captured: readonly CapturedResource[] & { warnings?: readonly string[] };
   try {
-    captured = await runner(program, { project, stack: opts.stack, config });
+    captured = await runner(program, { project, stack, config, secretKeys, organization });
   } catch (e) {
     throw new InputError(`${relativeToCwd(program, cwd)}: the program failed under the Pulumi mocks: ${(e as Error).message.split("\n")[0]}`);
   }
@@ -262,7 +292,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   // language host), components, explicit and default providers, custom resources
   // (pkg/resource/deploy/step_generator.go generateSteps → analyzeAll).
   const custom = [...captured];
-  const rootUrn = `urn:pulumi:${opts.stack}::${project}::pulumi:pulumi:Stack::${project}-${opts.stack}`;
+  const rootUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
   let local;
   try {
     local = await evaluateLocal(
@@ -282,8 +312,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const env: NodeJS.ProcessEnv = {
     PULUMI_CONFIG: JSON.stringify(config),
     PULUMI_NODEJS_PROJECT: project,
-    PULUMI_NODEJS_STACK: opts.stack,
-    PULUMI_NODEJS_ORGANIZATION: "organization",
+    PULUMI_NODEJS_STACK: stack,
+    PULUMI_NODEJS_ORGANIZATION: organization,
     PULUMI_NODEJS_DRY_RUN: "true",
   };
   const tStart = process.hrtime.bigint();
@@ -368,13 +398,13 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     });
   const localReportable = local.findings.filter((f) => f.kind !== "waived");
   const mismatch = compareFindings(wireFindings, localReportable);
-  const notes = [...(captured.warnings ?? [])];
+  const notes = [...projectNotes, ...(captured.warnings ?? [])];
   if (mismatch.length > 0) {
     notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
   }
 
   const report = withSecrets(buildReport({
-    source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir, root), cwd), project, stack: opts.stack },
+    source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir, root), cwd), project, stack: stack },
     pack: { name: info.name, version: info.version },
     toolVersion: toolVersion(),
     date,
@@ -400,5 +430,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     analyzeStackMs: round(analyzeStackMs),
     totalMs: round(ms(t0)),
   };
-  return { report, output, exitCode: report.summary.result === "fail" ? 1 : 0, reports, timings, diagnostics, mismatch };
+  const sources: Record<string, SourcePosition> = {};
+  for (const r of captured) if (r.sourcePosition) sources[r.urn] = r.sourcePosition;
+  return { report, output, exitCode: report.summary.result === "fail" ? 1 : 0, reports, timings, diagnostics, mismatch, sources };
 }

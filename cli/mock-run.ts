@@ -35,8 +35,11 @@
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { invokePlaceholder } from "./invoke-placeholder";
+import { programErrorLine, programFrame, registerTypeScript } from "./ts-host";
 
 /** The engine's unknown sentinel for strings (what policies receive for values unknown at preview). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -56,6 +59,17 @@ export interface CapturedResource {
   /** Explicit provider, else the default provider built from stack config, as the engine does. */
   provider?: { type: string; urn: string; name: string; props: Record<string, unknown> };
   protect: boolean;
+  /**
+   * Where the program declared the resource (the `new Resource(...)` call; the SDK sends it with the
+   * registration): the file relative to the directory the program ran in, 1-based line and column.
+   */
+  sourcePosition?: SourcePosition;
+}
+
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface RunOptions {
@@ -63,6 +77,10 @@ export interface RunOptions {
   stack: string;
   /** Stack config, namespaced keys, e.g. {"gcp:region": "europe-west1", "readiness:environment": "production"}. */
   config: Record<string, string>;
+  /** Config keys whose values are secret (`secure:` in the stack file): `getSecret`/`requireSecret` work on them. */
+  secretKeys?: readonly string[];
+  /** What `pulumi.getOrganization()` returns (default "organization", as for an individual account). */
+  organization?: string;
 }
 
 /** The captured resources, in registration order, with the run's warnings (what could not be seen offline). */
@@ -89,6 +107,7 @@ interface RegisterRequest {
   getProvidersMap(): PbMap<string>;
   getPropertydependenciesMap(): PbMap<{ getUrnsList(): string[] }>;
   getVersion(): string;
+  getSourceposition?(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -188,6 +207,7 @@ interface Raw {
     provider: string;
     providers: Record<string, string>;
     version: string;
+    sourcePosition?: SourcePosition;
   };
   urn: string;
   outputs?: Record<string, unknown>;
@@ -217,6 +237,7 @@ function defaultProviderProps(pkg: string, config: Record<string, string>, versi
 
 const K8S_CHILD_RENDERED = new Set(["kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml/v2:ConfigFile"]);
 const NOT_RENDERABLE: Readonly<Record<string, string>> = {
+  "kubernetes:helm.sh/v3:Chart": "Helm v3 chart",
   "kubernetes:helm.sh/v4:Chart": "Helm v4 chart",
   "kubernetes:kustomize/v2:Directory": "kustomize v2 directory",
 };
@@ -291,9 +312,20 @@ export async function runProgram(program: () => Promise<unknown> | unknown, opts
 }
 
 async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOptions): Promise<CapturedRun> {
+  const callSites = new Map<string, string>();
+  const restoreInvokes = recordInvokeCallSites(callSites, process.cwd());
+  try {
+    return await runWithMocks(program, opts, callSites);
+  } finally {
+    restoreInvokes();
+  }
+}
+
+async function runWithMocks(program: () => Promise<unknown> | unknown, opts: RunOptions, callSites: ReadonlyMap<string, string>): Promise<CapturedRun> {
   const warnings: string[] = [];
   const cwd = process.cwd();
   const calls = { n: 0 };
+  const warnedCalls = new Set<string>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: undefined, state: args.inputs as Record<string, unknown> }),
@@ -303,15 +335,28 @@ async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOpt
           const text = (args.inputs as { text?: unknown }).text;
           return { result: typeof text === "string" ? yaml.loadAll(text).filter((d) => isRecord(d)) : [] };
         }
-        warnings.push(`the program called the provider function ${args.token}, which cannot run offline; it was answered with an empty result, so resources built from it are incomplete`);
-        return args.token === "kubernetes:helm:template" ? { result: [] } : {};
+        // A Helm v3 chart renders through this function: the chart itself is reported (NOT_RENDERABLE).
+        if (args.token === "kubernetes:helm:template") return { result: [] };
+        const placeholder = invokePlaceholder(args.token, cwd, UNKNOWN_STRING);
+        if (!warnedCalls.has(args.token)) {
+          warnedCalls.add(args.token);
+          const at = callSites.get(args.token);
+          const answer = placeholder
+            ? `answered with unknown values for its result (${Object.keys(placeholder).join(", ")}), as a preview answers a lookup whose inputs are unknown`
+            : "answered with an empty result";
+          warnings.push(
+            `the program called the provider function ${args.token}, which cannot run offline${at ? ` (called at ${at})` : ""}; it was ${answer}, so resources built from it are incomplete`,
+          );
+        }
+        return placeholder ?? {};
       },
     },
     opts.project,
     opts.stack,
     true,
+    opts.organization ?? "organization",
   );
-  pulumi.runtime.setAllConfig(opts.config);
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ? [...opts.secretKeys] : undefined);
   const store = state.getStore();
   store.logErrorCount = 0;
   const monitor = settings.getMonitor();
@@ -347,6 +392,7 @@ async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOpt
       provider: req.getProvider(),
       providers,
       version: req.getVersion(),
+      ...sourcePositionOf(req, cwd),
     };
     activity++;
     inflight++;
@@ -370,6 +416,60 @@ async function runLocked(program: () => Promise<unknown> | unknown, opts: RunOpt
   if (errors.length > 0) throw new Error(`resource registration failed:\n  ${errors.join("\n  ")}`);
   if (store.logErrorCount > 0) throw new Error(`the program logged ${store.logErrorCount} error(s) (see stderr)`);
   return build(opts, [...raws.values()].sort((a, b) => a.seq - b.seq), warnings, cwd);
+}
+
+/** The registration's source position, as a path relative to `root` (absolute when outside it). */
+function sourcePositionOf(req: RegisterRequest, root: string): { sourcePosition?: SourcePosition } {
+  const pos = req.getSourceposition?.();
+  if (!pos || !pos.getUri().startsWith("file:")) return {};
+  let file: string;
+  try {
+    file = fileURLToPath(pos.getUri());
+  } catch {
+    return {};
+  }
+  const rel = path.relative(root, file);
+  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+  return { sourcePosition: { file: shown, line: pos.getLine(), column: pos.getColumn() } };
+}
+
+type InvokeFn = (...args: unknown[]) => unknown;
+const INVOKE_FUNCTIONS = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"] as const;
+
+/**
+ * Records where the program calls each provider function (its first call's file:line:column in the
+ * program's own source), by wrapping the SDK's invoke functions for the run. The generated provider
+ * SDKs call them through `pulumi.runtime`, which reads them from this module at each call.
+ * Returns the function that restores them.
+ */
+function recordInvokeCallSites(sites: Map<string, string>, root: string): () => void {
+  // runtime/index copies the invoke module's functions: both are what the provider SDKs may call.
+  const modules = [require("@pulumi/pulumi/runtime/invoke"), require("@pulumi/pulumi/runtime")] as Record<string, unknown>[];
+  const saved: [Record<string, unknown>, string, InvokeFn][] = [];
+  for (const mod of modules) {
+    for (const name of INVOKE_FUNCTIONS) {
+      const fn = mod[name];
+      if (typeof fn !== "function") continue;
+      const original = fn as InvokeFn;
+      saved.push([mod, name, original]);
+      mod[name] = function (this: unknown, ...args: unknown[]): unknown {
+        const token = args[0];
+        if (typeof token === "string" && !sites.has(token)) {
+          const limit = Error.stackTraceLimit;
+          Error.stackTraceLimit = 50;
+          const stack = new Error().stack;
+          Error.stackTraceLimit = limit;
+          // The first frame is this wrapper; the program's own frame follows the provider SDK's.
+          const at = programFrame(stack?.split("\n").slice(2).join("\n"), root);
+          if (at) sites.set(token, at);
+        }
+        return original.apply(this, args);
+      };
+    }
+  }
+  return () => {
+    for (const [mod, name, fn] of saved) mod[name] = fn;
+  };
 }
 
 /**
@@ -456,6 +556,7 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
       propertyDependencies: r.propertyDependencies,
       ...(provider ? { provider } : {}),
       protect: r.protect,
+      ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
     };
     byUrn.set(c.urn, c);
     out.push(c);
@@ -680,10 +781,23 @@ export async function runProgramFile(modulePath: string, opts: RunOptions): Prom
   }, opts);
 }
 
-/** Runs a program file in a child Node process (full isolation of the Pulumi runtime). */
-export function runProgramFileInChild(modulePath: string, opts: RunOptions, timeoutMs = 120_000): Promise<CapturedRun> {
+/** How the child runs a project's program, as the Node.js language host does. */
+export interface HostOptions {
+  /** The project directory: the program's current directory, and the root of its source positions. */
+  readonly cwd?: string;
+  /** Register TypeScript (`runtime.options.typescript`, default true): type-check, then run .ts as written. */
+  readonly typescript?: boolean;
+  /** Stack frames kept during the run (for the program's error position); default 1 (see READINESS_MOCK_RUN_STACKS). */
+  readonly stackFrames?: number;
+}
+
+/**
+ * Runs a program file in a child Node process (full isolation of the Pulumi runtime). A failure of the
+ * program rejects with one line: its own message and, with `host.cwd`, where in its source it failed.
+ */
+export function runProgramFileInChild(modulePath: string, opts: RunOptions, timeoutMs = 120_000, host: HostOptions = {}): Promise<CapturedRun> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ["--child"], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const child = fork(__filename, ["--child"], { stdio: ["ignore", "ignore", "inherit", "ipc"], ...(host.cwd ? { cwd: host.cwd } : {}) });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`program run timed out after ${timeoutMs} ms`));
@@ -700,7 +814,7 @@ export function runProgramFileInChild(modulePath: string, opts: RunOptions, time
       clearTimeout(timer);
       if (!settled) reject(new Error(`program run exited with code ${code} before reporting`));
     });
-    child.send({ modulePath: path.resolve(modulePath), opts });
+    child.send({ modulePath: path.resolve(modulePath), opts, host });
   });
 }
 
@@ -722,6 +836,19 @@ function isSecure(v: unknown): boolean {
  * values cannot be read offline and are left out.
  */
 export function loadStackConfig(projectDir: string, stack: string): Record<string, string> {
+  return loadStackConfigWithSecrets(projectDir, stack, false).config;
+}
+
+/** The value a `secure:` config value gets offline: never the ciphertext, which cannot be decrypted here. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/**
+ * Stack config as `loadStackConfig`, and, when `secrets` is set, each `secure:` value as
+ * SECRET_PLACEHOLDER with its key in `secretKeys`, so the program's `requireSecret` / `getSecret`
+ * get a secret value (the SDK's setAllConfig secretKeys) and the ciphertext is never read.
+ * A missing stack file means no stack values (project defaults only).
+ */
+export function loadStackConfigWithSecrets(projectDir: string, stack: string, secrets = true): { config: Record<string, string>; secretKeys: string[] } {
   const projectFile = path.join(projectDir, "Pulumi.yaml");
   const projectDoc = yaml.load(fs.readFileSync(projectFile, "utf8"));
   if (!isRecord(projectDoc) || typeof projectDoc["name"] !== "string") throw new Error(`${projectFile}: no project name`);
@@ -734,15 +861,21 @@ export function loadStackConfig(projectDir: string, stack: string): Record<strin
     const s = configValue(raw);
     if (s !== undefined) out[key(k)] = s;
   }
-  const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const stackDoc = yaml.load(fs.readFileSync(stackFile, "utf8"));
+  const secretKeys: string[] = [];
+  const stackFile = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(projectDir, f)).find((f) => fs.existsSync(f));
+  const stackDoc = stackFile || !secrets ? yaml.load(fs.readFileSync(stackFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) : undefined;
   const stackConfig = isRecord(stackDoc) && isRecord(stackDoc["config"]) ? stackDoc["config"] : {};
   for (const [k, v] of Object.entries(stackConfig)) {
-    if (isSecure(v)) continue;
+    if (isSecure(v)) {
+      if (!secrets) continue;
+      out[key(k)] = SECRET_PLACEHOLDER;
+      secretKeys.push(key(k));
+      continue;
+    }
     const s = configValue(v);
     if (s !== undefined) out[key(k)] = s;
   }
-  return out;
+  return { config: out, secretKeys };
 }
 
 // ------------------------------------------------------------------ script entry
@@ -783,10 +916,31 @@ function parseArgs(argv: readonly string[]): { modulePath: string; opts: RunOpti
 if (require.main === module) {
   if (process.argv[2] === "--child") {
     process.once("message", (m: unknown) => {
-      const msg = m as { modulePath: string; opts: RunOptions };
+      const msg = m as { modulePath: string; opts: RunOptions; host?: HostOptions };
+      const host = msg.host ?? {};
+      const root = host.cwd ?? process.cwd();
+      let failed = false;
+      const fail = (e: unknown): void => {
+        if (failed) return;
+        failed = true;
+        const error = host.cwd ? programErrorLine(e, root) : e instanceof Error ? e.message : String(e);
+        process.send?.({ error }, () => process.exit(1));
+      };
+      // A program that throws inside an apply or a callback fails here, not as a crash of the runner.
+      process.on("uncaughtException", fail);
+      process.on("unhandledRejection", fail);
+      if (host.stackFrames !== undefined) process.env["READINESS_MOCK_RUN_STACKS"] = String(host.stackFrames);
+      // Source positions (of errors and of resource declarations) in the program's own source files.
+      if (host.cwd) process.setSourceMapsEnabled(true);
+      try {
+        if (host.typescript) registerTypeScript(root, msg.modulePath);
+      } catch (e) {
+        fail(e);
+        return;
+      }
       runProgramFile(msg.modulePath, msg.opts).then(
         (res) => process.send?.({ resources: [...res], warnings: res.warnings }, () => process.exit(0)),
-        (e: unknown) => process.send?.({ error: e instanceof Error ? e.message : String(e) }, () => process.exit(1)),
+        fail,
       );
     });
   } else {

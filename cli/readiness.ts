@@ -1,7 +1,7 @@
 /**
  * The `readiness` command.
  *
- *   readiness check  [--program <module>] [--stack prod] [--config <pack config>] [--pack <dir>] [--out-dir reports] [--format text]
+ *   readiness check  [--cwd <project dir>] [--stack <name>] [--org <name>] [--program <module>] [--config <pack config>] [--pack <dir>] [--out-dir reports] [--format text]
  *   readiness audit  --state <stack export> | --events <event log>  [--config <pack config>] [--format text] [--out <file>]
  *
  * Exit codes: 0 ready (no mandatory violation), 1 mandatory violations, 2 bad input (one line on
@@ -49,9 +49,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   program
     .command("check")
     .description("run a Pulumi program under the mocks, drive the real policy pack over the Analyzer protocol, print violations and write the reports")
-    .option("--program <module>", "compiled program module (default: the bundled stack named by Pulumi.yaml)")
-    .option("--stack <name>", "stack name (reads Pulumi.<stack>.yaml)", "prod")
-    .option("--project-dir <dir>", "directory with Pulumi.yaml and the stack config (default: the package root)")
+    .option("--cwd <dir>", "where to find the Pulumi project (Pulumi.yaml here or above; default: the current directory)")
+    .option("--program <module>", "program module (default: the project's main, as `pulumi preview` runs it)")
+    .option("--stack <name>", "stack name (reads Pulumi.<stack>.yaml; default: the project's only stack)")
+    .option("--org <name>", "organization returned by pulumi.getOrganization() (default: organization)")
+    .option("--project-dir <dir>", "directory with Pulumi.yaml and the stack config (default: found from --cwd upwards)")
     .option("--config <file>", "pack config (default: policypack/config/production.json)")
     .option("--pack <dir>", "policy pack directory (default: policypack)")
     .option("--out-dir <dir>", "directory for the audit reports (readiness.md, .html, .sarif, .junit.xml, .json); '' for none", "reports")
@@ -59,8 +61,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
     .option("--timings", "measure pack start-up and Analyze round trips (sequential calls)")
     .option("--concurrency <n>", "Analyze calls in flight", positiveInt, 8)
-    .action(async (o: { program?: string; stack: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number }) => {
-      const res = await runCheck({ ...o, cwd: io.cwd, stderr: io.stderr });
+    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number }) => {
+      const { cwd: searchDir, ...rest } = o;
+      const res = await runCheck({ ...rest, ...(searchDir !== undefined ? { searchDir } : {}), cwd: io.cwd, stderr: io.stderr });
       io.stdout.write(res.output);
       if (res.reports.length > 0) io.stderr.write(`Reports: ${res.reports.join(", ")}\n`);
       if (o.timings) io.stderr.write(`Timings: ${JSON.stringify(res.timings)}\n`);
