@@ -62,7 +62,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     gate: "migrations-concurrent-index",
     option: "migrations.dir (0005 without CONCURRENTLY)",
-    migration: { service: "registration", file: "0005_patients_given_name_trgm.up.sql", edit: (sql) => sql.replace("CREATE INDEX CONCURRENTLY", "CREATE INDEX") },
+    // With a lock_timeout, as a team would write it: a plain CREATE INDEX without one is also a migrations-lock-safety finding.
+    migration: { service: "registration", file: "0005_patients_given_name_trgm.up.sql", edit: (sql) => `SET lock_timeout = '5s';\n${sql.replace("CREATE INDEX CONCURRENTLY", "CREATE INDEX")}` },
     names: ["registration-migrations"],
     facts: ["0005_patients_given_name_trgm.up.sql"],
   },
