@@ -14,6 +14,7 @@ import type { PackConfig } from "../policypack/src/engine/evaluate";
 import type { Rule } from "../policypack/src/engine/rule";
 import type { Finding } from "../policypack/src/engine/run";
 import { RULES } from "../policypack/src/gates";
+import { loadChecklists } from "./checklists";
 import { parseEventLog } from "./events";
 import { evaluateLocal, type Checked, type ResourceRef } from "./report/evaluation";
 import { render, type Format } from "./report/index";
@@ -123,6 +124,10 @@ export interface AuditOptions {
   readonly today?: string;
   readonly rules?: readonly Rule[];
   readonly cwd?: string;
+  /** `--checklist <service>=<file>`, repeatable: a team's own checklist. */
+  readonly checklist?: readonly string[];
+  /** `--checklists <dir>`: `<dir>/<service>/SERVICE_READINESS.md`. */
+  readonly checklists?: string;
 }
 
 /** Builds the audit report of a stack export. */
@@ -131,6 +136,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   const configFile = opts.config ?? path.join(packageRoot(), "policypack", "config", "production.json");
   const config = loadPackConfig(path.resolve(cwd, configFile), configFile);
   const { today, date } = parseToday(opts.today);
+  const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   const state = parseStackExport(readInput(path.resolve(cwd, file), "stack export", file), file);
   const rules = opts.rules ?? RULES;
   let evaluation;
@@ -151,6 +157,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
     findings: evaluation.findings,
     evaluated: evaluation.evaluated,
     checked: evaluation.checked,
+    ...(checklists ? { checklists } : {}),
     notes: [
       ...(state.facts.gcpRegion
         ? []
@@ -166,6 +173,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
 export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const cwd = opts.cwd ?? process.cwd();
   const { date } = parseToday(opts.today);
+  const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   const log = parseEventLog(readInput(path.resolve(cwd, file), "event log", file), file);
   const others = log.packs.filter((p) => p.name !== PACK_NAME);
   if (others.length > 0) {
@@ -214,6 +222,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     findings,
     evaluated,
     checked: hasSummaries ? checked : undefined,
+    ...(checklists ? { checklists } : {}),
     notes: hasSummaries
       ? []
       : ["The event log has no policy analyze summaries: a line without a violation event is shown as passed on the strength of no violation being reported, without the resources it checked."],

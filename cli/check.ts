@@ -37,6 +37,7 @@ import { loadStackConfig, runProgramFile, type CapturedResource, type RunOptions
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
+import { loadChecklists } from "./checklists";
 import { resourceSecrets, withSecrets } from "./report/safe";
 import { InputError } from "./state";
 
@@ -62,6 +63,9 @@ export interface CheckOptions {
   readonly cwd?: string;
   readonly rules?: readonly Rule[];
   readonly runner?: ProgramRunner;
+  /** `--checklist <service>=<file>` (repeatable) and `--checklists <dir>`: the team's own checklists. */
+  readonly checklist?: readonly string[];
+  readonly checklists?: string;
   /** Progress and notes (default process.stderr). */
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -236,6 +240,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const stderr = opts.stderr ?? process.stderr;
   const { today, date } = parseToday(opts.today);
   const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
+  const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
@@ -382,6 +387,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     findings: [...wireFindings, ...local.findings.filter((f) => f.kind === "waived")],
     evaluated: local.evaluated.filter((n) => info.policies.some((p) => p.name === n)),
     checked: local.checked,
+    ...(checklists ? { checklists } : {}),
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
   const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];

@@ -105,11 +105,11 @@ function evidenceHtml(l: LineReport): string {
 
 function checklistHtml(c: ChecklistReport): string {
   const parts: string[] = [];
-  parts.push(`<h2 id="${c.seed}-${esc(c.service)}">${esc(c.title)}</h2>`);
+  parts.push(`<h2 id="${esc(c.anchor)}">${esc(c.title)}</h2>`);
   parts.push(`<p class="intro"><strong>${esc(c.heading)}</strong>: ${esc(c.intro)}</p>`);
   for (const s of c.sections) {
     parts.push(`<h3>${esc(s.title)}</h3>`);
-    if (c.seed === "001") {
+    if (c.layout === "table") {
       parts.push("<table><thead><tr><th>Gate</th><th>Status</th><th>Notes</th><th>Evidence</th></tr></thead><tbody>");
       for (const l of s.lines) {
         parts.push(`<tr id="${esc(l.id)}"><td>${esc(l.text)}</td><td>${badge(l.status)}</td><td>${esc(l.note ?? "")}</td><td>${evidenceHtml(l)}</td></tr>`);
@@ -147,7 +147,7 @@ export function renderHtml(report: Report): string {
     `<h2>Summary</h2>`,
     `<table class="counts"><thead><tr><th>Checklist</th>${statuses.map((st) => `<th>${badge(st, true)}</th>`).join("")}</tr></thead><tbody>`,
     ...report.checklists.map(
-      (c) => `<tr><td><a href="#${c.seed}-${esc(c.service)}">${esc(c.title)}</a></td>${statuses.map((st) => `<td>${c.counts[st]}</td>`).join("")}</tr>`,
+      (c) => `<tr><td><a href="#${esc(c.anchor)}">${esc(c.title)}</a></td>${statuses.map((st) => `<td>${c.counts[st]}</td>`).join("")}</tr>`,
     ),
     `</tbody></table>`,
     ...report.checklists.map(checklistHtml),

@@ -142,12 +142,12 @@ export function renderMarkdown(report: Report): string {
     "",
     "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ➖ | ⏸️ | ✍️ |",
     "|---|---|---|---|---|---|---|---|---|",
-    ...report.checklists.map((c) => `| [${md(c.title)}](#${c.seed}-${c.service}) | ${countsCells(c)} |`),
+    ...report.checklists.map((c) => `| [${md(c.title)}](#${c.anchor}) | ${countsCells(c)} |`),
     "",
   ];
   for (const c of report.checklists) {
-    out.push(`<a id="${c.seed}-${c.service}"></a>`, "", `## ${md(c.title)}`, "", `**${md(c.heading)}** — ${md(c.intro)}`, "");
-    out.push(...(c.seed === "001" ? tableChecklist(c) : bulletChecklist(c)));
+    out.push(`<a id="${c.anchor}"></a>`, "", `## ${md(c.title)}`, "", `**${md(c.heading)}** — ${md(c.intro)}`, "");
+    out.push(...(c.layout === "table" ? tableChecklist(c) : bulletChecklist(c)));
     out.push(`_${md(c.signOff)}_ — ${statusText("manual")}`, "");
   }
   out.push("## All findings", "");

@@ -7,7 +7,7 @@
  */
 import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
-import { CHECKLISTS, gateLines, type ChecklistItem, type GateLine } from "../checklists";
+import { CHECKLISTS, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
 import type { Checked, ResourceRef } from "./evaluation";
 
 export type ReportLevel = "mandatory" | "advisory";
@@ -67,8 +67,15 @@ export interface SectionReport {
 export type StatusCounts = Readonly<Record<LineStatus, number>>;
 
 export interface ChecklistReport {
-  readonly seed: SeedId;
+  /** The seed document (000, 001, 002); absent for a team's own checklist. */
+  readonly seed?: SeedId;
   readonly service: string;
+  /** The checklist file, as given (package files: checklists/<name>.md). */
+  readonly file: string;
+  /** Bullets (or task lists) or a Gate | Status | Notes table, as the file lays its lines out. */
+  readonly layout: "bullets" | "table";
+  /** The id of the checklist's heading in the Markdown and HTML reports. */
+  readonly anchor: string;
   readonly title: string;
   readonly heading: string;
   readonly intro: string;
@@ -140,6 +147,8 @@ export interface ReportInput {
   readonly evaluated: readonly string[];
   /** Gate → resources it checked; omitted when not known (event logs without summaries). */
   readonly checked?: ReadonlyMap<string, Checked>;
+  /** The checklists to report (default: the three seed checklists in checklists/). */
+  readonly checklists?: readonly Checklist[];
   readonly notes?: readonly string[];
 }
 
@@ -306,7 +315,7 @@ export function buildReport(input: ReportInput): Report {
   }
   const total = totals.get("all") ?? emptyCounts();
 
-  const checklists: ChecklistReport[] = CHECKLISTS.map((c) => {
+  const checklists: ChecklistReport[] = (input.checklists ?? CHECKLISTS).map((c) => {
     const sections = c.sections.map((s) => {
       const sec: SectionReport = {
         title: s.title,
@@ -315,8 +324,11 @@ export function buildReport(input: ReportInput): Report {
       return s.signOff ? { ...sec, signOff: s.signOff } : sec;
     });
     return {
-      seed: c.seed,
+      ...(c.seed ? { seed: c.seed } : {}),
       service: c.service,
+      file: c.file,
+      layout: c.layout,
+      anchor: `${c.seed ?? "service"}-${c.service.replace(/[^A-Za-z0-9._-]/g, "-")}`,
       title: c.title,
       heading: c.heading,
       intro: c.intro,
