@@ -4,6 +4,7 @@
  */
 import {
   countsLine,
+  NO_EVIDENCE,
   STATUS_LABEL,
   type ChecklistReport,
   type GateEvidence,
@@ -40,6 +41,7 @@ code { font: 12px/1.4 "DejaVu Sans Mono", "Liberation Mono", Menlo, monospace; b
 .badge.small { min-width: 0; white-space: normal; }
 .s-pass { background: var(--pass); } .s-fail { background: var(--fail); } .s-warn { background: var(--warn); }
 .s-undecided { background: var(--undecided); } .s-waived { background: var(--waived); } .s-not-applicable { background: var(--na); }
+.s-no-evidence { background: #fff; color: var(--fail); border: 1px dashed var(--fail); }
 .s-not-evaluated { background: var(--na); } .s-manual { background: var(--manual); }
 ul.lines { list-style: none; padding: 0; margin: 0; }
 ul.lines > li { padding: 6px 0; border-bottom: 1px dashed var(--line); }
@@ -64,6 +66,7 @@ const SYMBOL: Readonly<Record<LineStatus, string>> = {
   warn: "⚠",
   undecided: "?",
   waived: "◐",
+  "no-evidence": "∅",
   "not-applicable": "–",
   "not-evaluated": "○",
   manual: "✍",
@@ -74,10 +77,10 @@ function badge(s: LineStatus, small = false): string {
 }
 
 function checkedHtml(e: GateEvidence): string {
-  if (e.checked === undefined) return "no violation reported";
-  if (e.checked === "stack") return "evaluated over the whole stack";
-  if (e.checked.length === 0) return "no resources of the checked types for this service";
-  const names = e.checked.slice(0, MAX_LISTED).map((r) => `<code>${esc(r.name)}</code>`);
+  if (e.checked === undefined) return NO_EVIDENCE.unknown;
+  if (e.checked === "stack") return NO_EVIDENCE.stack;
+  if (e.checked.length === 0) return NO_EVIDENCE.none;
+  const names = e.checked.slice(0, MAX_LISTED).map((r) => `<code>${esc(r.name)}</code>${r.service === undefined ? " (stack-level)" : ""}`);
   const more = e.checked.length > MAX_LISTED ? `, and ${e.checked.length - MAX_LISTED} more` : "";
   return `checked ${e.checked.length} resource${e.checked.length === 1 ? "" : "s"}: ${names.join(", ")}${more}`;
 }

@@ -6,6 +6,7 @@
  */
 import {
   countsLine,
+  NO_EVIDENCE,
   STATUS_LABEL,
   type ChecklistReport,
   type GateEvidence,
@@ -48,10 +49,10 @@ function statusText(s: LineStatus): string {
 }
 
 function checkedText(e: GateEvidence): string {
-  if (e.checked === undefined) return "no violation reported";
-  if (e.checked === "stack") return "evaluated over the whole stack";
-  if (e.checked.length === 0) return "no resources of the checked types for this service";
-  const names = e.checked.slice(0, MAX_LISTED).map((r) => `${code(r.name)} (${md(r.type)})`);
+  if (e.checked === undefined) return NO_EVIDENCE.unknown;
+  if (e.checked === "stack") return NO_EVIDENCE.stack;
+  if (e.checked.length === 0) return NO_EVIDENCE.none;
+  const names = e.checked.slice(0, MAX_LISTED).map((r) => `${code(r.name)} (${md(r.type)}${r.service === undefined ? ", stack-level" : ""})`);
   const more = e.checked.length > MAX_LISTED ? `, and ${e.checked.length - MAX_LISTED} more` : "";
   return `checked ${e.checked.length} resource${e.checked.length === 1 ? "" : "s"}: ${names.join(", ")}${more}`;
 }
@@ -80,7 +81,7 @@ function evidenceItems(l: LineReport): EvidenceItem[] {
 }
 
 function tick(s: LineStatus): string {
-  return s === "pass" || s === "not-applicable" ? "[x]" : "[ ]";
+  return s === "pass" ? "[x]" : "[ ]";
 }
 
 function bulletChecklist(c: ChecklistReport): string[] {
@@ -118,7 +119,7 @@ function tableChecklist(c: ChecklistReport): string[] {
 
 function countsCells(c: ChecklistReport): string {
   const k = c.counts;
-  return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["not-applicable"], k["not-evaluated"], k.manual].join(" | ");
+  return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["no-evidence"], k["not-applicable"], k["not-evaluated"], k.manual].join(" | ");
 }
 
 export function renderMarkdown(report: Report): string {
@@ -140,8 +141,8 @@ export function renderMarkdown(report: Report): string {
     "",
     "## Summary",
     "",
-    "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ➖ | ⏸️ | ✍️ |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ⭕ | ➖ | ⏸️ | ✍️ |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...report.checklists.map((c) => `| [${md(c.title)}](#${c.anchor}) | ${countsCells(c)} |`),
     "",
   ];

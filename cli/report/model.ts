@@ -37,7 +37,7 @@ export interface WaivedFinding extends Omit<ReportFinding, "kind"> {
   readonly waiverFor: string;
 }
 
-export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "not-applicable" | "not-evaluated" | "manual";
+export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "no-evidence" | "not-applicable" | "not-evaluated" | "manual";
 
 export interface GateEvidence {
   readonly gate: string;
@@ -94,6 +94,8 @@ export interface PolicyMeta {
   readonly url: string;
   readonly gate: readonly GateLine[];
   readonly evaluated: boolean;
+  /** How many resources the policy checked (evidence); absent when the input does not say. */
+  readonly checkedResources?: number;
 }
 
 export interface ReportSource {
@@ -237,7 +239,9 @@ function gateStatus(
   if (findings.some((f) => f.kind === "violation" || f.kind === "config")) return "warn";
   if (findings.length > 0) return "undecided";
   if (waived.length > 0) return "waived";
-  if (Array.isArray(checked) && checked.length === 0) return "not-applicable";
+  // A pass needs a checked resource: a gate that looked at nothing (or whose evidence is not
+  // known) proves nothing, whatever it reported.
+  if (!Array.isArray(checked) || checked.length === 0) return "no-evidence";
   return "pass";
 }
 
@@ -245,11 +249,12 @@ const SEVERITY_OF_STATUS: Readonly<Record<LineStatus, number>> = {
   fail: 0,
   warn: 1,
   undecided: 2,
-  "not-evaluated": 3,
-  waived: 4,
-  pass: 5,
-  "not-applicable": 6,
-  manual: 7,
+  "no-evidence": 3,
+  "not-evaluated": 4,
+  waived: 5,
+  pass: 6,
+  "not-applicable": 7,
+  manual: 8,
 };
 
 /** The worst status of a line's gates (a line passes only when every gate passes). */
@@ -292,12 +297,17 @@ function statusCounts(lines: readonly LineReport[]): StatusCounts {
     warn: 0,
     undecided: 0,
     waived: 0,
+    "no-evidence": 0,
     "not-applicable": 0,
     "not-evaluated": 0,
     manual: 0,
   };
   for (const l of lines) c[l.status]++;
   return c;
+}
+
+function checkedCount(c: Checked | undefined): number {
+  return Array.isArray(c) ? c.length : 0;
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -349,6 +359,7 @@ export function buildReport(input: ReportInput): Report {
     url: gateDocsUrl(g.name),
     gate: gateLines(g.name),
     evaluated: evaluated.has(g.name),
+    ...(input.checked ? { checkedResources: checkedCount(input.checked.get(g.name)) } : {}),
   }));
   // Policies found in the input that the catalog does not know (another pack in an event log).
   for (const name of [...new Set([...violations, ...waived].map((f) => f.policy))].sort()) {
@@ -411,6 +422,13 @@ export function countsLine(s: Counts): string {
   return `${plural(s.mandatory, "mandatory violation")}, ${s.advisory} advisory, ${s.undecided} undecided, ${s.waived} waived`;
 }
 
+/** Why a gate's evidence is empty, as the text formats say it. */
+export const NO_EVIDENCE = {
+  unknown: "no evidence: the input does not say which resources the policy checked",
+  stack: "no evidence: the policy looked at no resource of this stack",
+  none: "no evidence: no resource of this service (nor a stack-level one) of the kinds the policy is defined over",
+} as const;
+
 /** Symbols and labels of line statuses, shared by the text formats. */
 export const STATUS_LABEL: Readonly<Record<LineStatus, { symbol: string; label: string }>> = {
   pass: { symbol: "✅", label: "passed" },
@@ -418,6 +436,7 @@ export const STATUS_LABEL: Readonly<Record<LineStatus, { symbol: string; label: 
   warn: { symbol: "⚠️", label: "advisory violation" },
   undecided: { symbol: "❔", label: "undecided until apply" },
   waived: { symbol: "🟡", label: "waived" },
+  "no-evidence": { symbol: "⭕", label: "no evidence: nothing was checked" },
   "not-applicable": { symbol: "➖", label: "nothing to check" },
   "not-evaluated": { symbol: "⏸️", label: "not evaluated: needs sign-off" },
   manual: { symbol: "✍️", label: "manual: needs sign-off" },
