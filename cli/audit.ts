@@ -130,6 +130,17 @@ export interface AuditOptions {
   readonly checklists?: string;
 }
 
+/**
+ * The services a stack holds (labels, parents). A stack that labels none is one service named
+ * after the Pulumi project, so that its checklist is reported.
+ */
+export function stackServices(view: StackView, project: string | undefined): { names: readonly string[]; notes: readonly string[] } {
+  const names = [...view.services().keys()];
+  if (names.length > 0) return { names, notes: [] };
+  const name = project && project.length > 0 ? project : "stack";
+  return { names: [name], notes: [`The stack labels no service: it is reported as one service named after the project, '${name}'.`] };
+}
+
 /** Builds the audit report of a stack export. */
 export async function auditState(file: string, opts: AuditOptions = {}): Promise<Report> {
   const cwd = opts.cwd ?? process.cwd();
@@ -148,6 +159,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   const bad = configInputError(configFile, evaluation.findings);
   if (bad) throw bad;
   const secrets = resourceSecrets([...state.analyze, ...state.stack]);
+  const services = stackServices(new StackView(state.stack, state.facts), state.project);
   return withSecrets(buildReport({
     source: { kind: "state", file: relativeToCwd(file, cwd), project: state.project, stack: state.stackName },
     pack: { name: PACK_NAME, version: packVersion() },
@@ -158,7 +170,9 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
     evaluated: evaluation.evaluated,
     checked: evaluation.checked,
     ...(checklists ? { checklists } : {}),
+    services: services.names,
     notes: [
+      ...services.notes,
       ...(state.facts.gcpRegion
         ? []
         : ["The export has no default gcp provider with a region: resources without a location of their own and without an explicit provider region have none."]),
@@ -213,6 +227,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const ours = log.packs.find((p) => p.name === PACK_NAME);
   const evaluated = hasSummaries ? [...log.checked.keys(), ...log.stackPolicies] : GATES.map((g) => g.name);
   const first = log.resources[0]?.urn.split("::");
+  const services = stackServices(stack, first?.[1]);
   return withSecrets(buildReport({
     source: { kind: "events", file: relativeToCwd(file, cwd), project: first?.[1], stack: first?.[0]?.slice("urn:pulumi:".length) },
     pack: { name: ours?.name ?? log.packs[0]?.name ?? PACK_NAME, version: ours?.version || log.packs[0]?.version || "unknown" },
@@ -223,9 +238,11 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     evaluated,
     checked: hasSummaries ? checked : undefined,
     ...(checklists ? { checklists } : {}),
+    services: services.names,
     notes: hasSummaries
-      ? []
-      : ["The event log has no policy analyze summaries: a line without a violation event is shown as passed on the strength of no violation being reported, without the resources it checked."],
+      ? [...services.notes]
+      : [
+          ...services.notes,"The event log has no policy analyze summaries: a line without a violation event is shown as passed on the strength of no violation being reported, without the resources it checked."],
   }), resourceSecrets(log.resources));
 }
 

@@ -29,6 +29,7 @@ import {
   packageRoot,
   parseToday,
   relativeToCwd,
+  stackServices,
   toolVersion,
 } from "./audit";
 import { findingsFromDiagnostic } from "./events";
@@ -373,7 +374,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     });
   const localReportable = local.findings.filter((f) => f.kind !== "waived");
   const mismatch = compareFindings(wireFindings, localReportable);
-  const notes = [...(captured.warnings ?? [])];
+  const services = stackServices(view, project);
+  const notes = [...services.notes, ...(captured.warnings ?? [])];
   if (mismatch.length > 0) {
     notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
   }
@@ -388,6 +390,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     evaluated: local.evaluated.filter((n) => info.policies.some((p) => p.name === n)),
     checked: local.checked,
     ...(checklists ? { checklists } : {}),
+    services: services.names,
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
   const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];

@@ -405,3 +405,38 @@ export function checklistForFile(file: string, shown: string, service?: string):
   const guessed = base.toUpperCase() === "SERVICE_READINESS" ? path.basename(path.dirname(abs)) : base;
   return readChecklistFile(abs, service ?? guessed, shown);
 }
+
+/** The default template: the automatable lines of the three seeds, for a service without a checklist. */
+export function defaultChecklist(service: string): Checklist {
+  return readChecklistFile(path.join(checklistsDir(), "default.md"), service, "checklists/default.md");
+}
+
+/**
+ * The checklists of the services a stack holds, in order: seed services in seed order, then the
+ * others by name. Each service gets the team's checklist, else its seed checklist, else the default
+ * template (with a note saying so). A team's checklist for a service with no resource in the stack
+ * is still reported (its automated lines then have no evidence), with a note.
+ */
+export function checklistsForServices(available: readonly Checklist[], services: readonly string[]): { checklists: readonly Checklist[]; notes: readonly string[] } {
+  const seedOrder = (s: string) => {
+    const i = SEED_FILES.findIndex((f) => SEEDS[f.seed].service === s);
+    return i < 0 ? SEED_FILES.length : i;
+  };
+  const ordered = [...new Set(services)].sort((a, b) => seedOrder(a) - seedOrder(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const notes: string[] = [];
+  const out: Checklist[] = [];
+  for (const s of ordered) {
+    const own = available.find((c) => c.service === s);
+    if (own) out.push(own);
+    else {
+      out.push(defaultChecklist(s));
+      notes.push(`Service '${s}' has no checklist of its own: the default template (checklists/default.md) is used. Fix: give one with --checklist ${s}=<file>.`);
+    }
+  }
+  for (const c of available) {
+    if (c.seed || ordered.includes(c.service)) continue;
+    out.push(c);
+    notes.push(`Service '${c.service}' has a checklist (${c.file}) but no resource in this stack: its automated lines have no evidence.`);
+  }
+  return { checklists: out, notes };
+}

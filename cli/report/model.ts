@@ -7,7 +7,7 @@
  */
 import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
-import { CHECKLISTS, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
+import { CHECKLISTS, checklistsForServices, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
 import type { Checked, ResourceRef } from "./evaluation";
 
 export type ReportLevel = "mandatory" | "advisory";
@@ -149,8 +149,14 @@ export interface ReportInput {
   readonly evaluated: readonly string[];
   /** Gate → resources it checked; omitted when not known (event logs without summaries). */
   readonly checked?: ReadonlyMap<string, Checked>;
-  /** The checklists to report (default: the three seed checklists in checklists/). */
+  /** The checklists available (default: the three seed checklists in checklists/). */
   readonly checklists?: readonly Checklist[];
+  /**
+   * The services the stack holds (labels, parents); a stack without labels is one service named
+   * after the project. When given, exactly these services are reported, each with its checklist
+   * (the default template for a service without one). When omitted, every available checklist is.
+   */
+  readonly services?: readonly string[];
   readonly notes?: readonly string[];
 }
 
@@ -325,7 +331,9 @@ export function buildReport(input: ReportInput): Report {
   }
   const total = totals.get("all") ?? emptyCounts();
 
-  const checklists: ChecklistReport[] = (input.checklists ?? CHECKLISTS).map((c) => {
+  const available = input.checklists ?? CHECKLISTS;
+  const selection = input.services ? checklistsForServices(available, input.services) : { checklists: available, notes: [] };
+  const checklists: ChecklistReport[] = selection.checklists.map((c) => {
     const sections = c.sections.map((s) => {
       const sec: SectionReport = {
         title: s.title,
@@ -408,7 +416,7 @@ export function buildReport(input: ReportInput): Report {
     summary,
     policies,
     checklists,
-    notes: [...(input.notes ?? [])],
+    notes: [...selection.notes, ...(input.notes ?? [])],
   };
   return input.date ? { ...report, date: input.date } : report;
 }

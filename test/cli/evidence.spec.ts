@@ -119,3 +119,52 @@ describe("evidence and no-evidence (cli/report)", function () {
     assert.match(renderText(report, { packLocation: "in-process" }), /billing: 5 automated lines \(2 passed, 3 no evidence: nothing was checked\), 1 manual line need sign-off/);
   });
 });
+
+describe("services from the stack (cli/audit stackServices, cli/checklists)", function () {
+  this.timeout(120_000);
+
+  it("reports the stack's services only: a service without a checklist gets the default template, in one line", async () => {
+    const file = mutatedExport((d) => {
+      const rs = resourcesOf(d);
+      const provider = rs.find((r) => r["type"] === "gcp:storage/bucket:Bucket")?.["provider"];
+      const props = { name: "billing-ledger", location: "europe-west1", labels: { service: "billing" } };
+      rs.push({ urn: `${P}gcp:storage/bucket:Bucket::billing-ledger`, custom: true, type: "gcp:storage/bucket:Bucket", id: "b", inputs: props, outputs: props, provider });
+    });
+    const r = await auditState(file, { config: PRODUCTION, today: TODAY, cwd: ROOT });
+    assert.deepEqual(r.checklists.map((c) => [c.service, c.file]), [
+      ["config", "checklists/config.md"],
+      ["registration", "checklists/registration.md"],
+      ["maintenance", "checklists/maintenance.md"],
+      ["billing", "checklists/default.md"],
+    ]);
+    assert.deepEqual(r.notes.filter((n) => n.includes("default template")), [
+      "Service 'billing' has no checklist of its own: the default template (checklists/default.md) is used. Fix: give one with --checklist billing=<file>.",
+    ]);
+    const billing = r.checklists[3];
+    // The default template holds only automatable lines, each with its gates (markers in the file).
+    assert.ok(billing?.sections.every((s) => s.lines.every((l) => l.evidence.length > 0 && l.status !== "manual")));
+    assert.equal(line(r, "billing", "Data residency: confirmed all production storage in europe-west1").status, "pass");
+  });
+
+  it("reports a stack that labels no service as one service named after the project, never the seed services", async () => {
+    const strip = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(strip);
+      else if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        for (const [k, x] of Object.entries(o)) {
+          if (/labels$/i.test(k) && x !== null && typeof x === "object") {
+            for (const l of Object.keys(x as Record<string, unknown>)) if (/service|part-of|app\.kubernetes\.io\/name|^app$/.test(l)) delete (x as Record<string, unknown>)[l];
+          } else strip(x);
+        }
+      }
+    };
+    const file = mutatedExport((d) => strip(d));
+    const r = await auditState(file, { config: PRODUCTION, today: TODAY, cwd: ROOT });
+    assert.deepEqual(r.checklists.map((c) => [c.service, c.file]), [["readiness", "checklists/default.md"]]);
+    assert.ok(r.notes.includes("The stack labels no service: it is reported as one service named after the project, 'readiness'."));
+    // Its resources are all stack-level: the evidence says so, and it is evidence for the one service.
+    const residency = line(r, "readiness", "Data residency: confirmed all production storage in europe-west1");
+    assert.equal(residency.status, "fail");
+    assert.ok(residency.evidence.every((e) => Array.isArray(e.checked) && e.checked.every((x) => x.service === undefined)));
+  });
+});
