@@ -141,6 +141,11 @@ export function stackServices(view: StackView, project: string | undefined): { n
   return { names: [name], notes: [`The stack labels no service: it is reported as one service named after the project, '${name}'.`] };
 }
 
+/** A resource that can be evidence: not the root stack, not a provider. */
+function provable(r: { readonly type: string }): boolean {
+  return r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:");
+}
+
 /** Builds the audit report of a stack export. */
 export async function auditState(file: string, opts: AuditOptions = {}): Promise<Report> {
   const cwd = opts.cwd ?? process.cwd();
@@ -149,6 +154,9 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   const { today, date } = parseToday(opts.today);
   const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   const state = parseStackExport(readInput(path.resolve(cwd, file), "stack export", file), file);
+  if (!state.stack.some(provable)) {
+    throw new InputError(`${file}: the stack holds no resource (only the stack and its providers), so nothing can be proven ready. Fix: export a stack that has been deployed.`);
+  }
   const rules = opts.rules ?? RULES;
   let evaluation;
   try {

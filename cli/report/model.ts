@@ -8,6 +8,7 @@
 import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
 import { CHECKLISTS, checklistsForServices, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
+import { InputError } from "../state";
 import type { Checked, ResourceRef } from "./evaluation";
 
 export type ReportLevel = "mandatory" | "advisory";
@@ -316,7 +317,21 @@ function checkedCount(c: Checked | undefined): number {
   return Array.isArray(c) ? c.length : 0;
 }
 
+/**
+ * Inputs that prove nothing are bad input, never "ready": an empty stack, a config that disables
+ * every policy. (An event log without a policy event of this pack is refused by its reader.)
+ */
+export function assertProvesSomething(input: Pick<ReportInput, "resources" | "evaluated" | "source">): void {
+  if (input.resources === 0) {
+    throw new InputError(`${input.source.file}: the stack holds no resource, so nothing can be proven ready. Fix: audit a stack that has been deployed (or a program that declares resources).`);
+  }
+  if (input.evaluated.length === 0) {
+    throw new InputError(`the pack config disables every policy, so nothing can be proven ready. Fix: enable the policies (remove "all": "disabled" or enable them one by one).`);
+  }
+}
+
 export function buildReport(input: ReportInput): Report {
+  assertProvesSomething(input);
   const violations = input.findings.filter((f) => f.kind !== "waived").map(toReportFinding).sort(compareFindings);
   const waived = input.findings.filter((f) => f.kind === "waived").map(toWaived).sort(compareFindings);
   const evaluated = new Set(input.evaluated);

@@ -11,7 +11,9 @@ import { renderMarkdown } from "../../cli/report/markdown";
 import type { LineReport, Report } from "../../cli/report/model";
 import { renderSarif } from "../../cli/report/sarif";
 import { renderText } from "../../cli/report/text";
-import { mutatedExport, resourcesOf, ROOT, TODAY } from "./support";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { mutatedExport, resourcesOf, ROOT, runCli, tmpDir, TODAY } from "./support";
 
 const P = "urn:pulumi:prod::readiness::";
 const PRODUCTION = `${ROOT}/policypack/config/production.json`;
@@ -166,5 +168,31 @@ describe("services from the stack (cli/audit stackServices, cli/checklists)", fu
     const residency = line(r, "readiness", "Data residency: confirmed all production storage in europe-west1");
     assert.equal(residency.status, "fail");
     assert.ok(residency.evidence.every((e) => Array.isArray(e.checked) && e.checked.every((x) => x.service === undefined)));
+  });
+});
+
+describe("inputs that prove nothing (exit 2, one line)", function () {
+  this.timeout(120_000);
+
+  it("refuses an empty stack, a config that disables every policy, and an event log with no policy event of this pack", () => {
+    const empty = mutatedExport((d) => {
+      const rs = resourcesOf(d);
+      const keep = rs.filter((r) => r["type"] === "pulumi:pulumi:Stack" || String(r["type"]).startsWith("pulumi:providers:"));
+      rs.splice(0, rs.length, ...keep);
+    });
+    const a = runCli(["audit", "--state", empty, "--config", PRODUCTION]);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /^readiness: [^\n]*: the stack holds no resource \(only the stack and its providers\), so nothing can be proven ready\. Fix: [^\n]*\n$/);
+    const dir = tmpDir("disabled");
+    const off = path.join(dir, "off.json");
+    fs.writeFileSync(off, JSON.stringify({ all: "disabled" }));
+    const b = runCli(["audit", "--state", `${ROOT}/test/fixtures/state/prod-violations.json`, "--config", off]);
+    assert.equal(b.code, 2);
+    assert.equal(b.stderr, `readiness: the pack config disables every policy, so nothing can be proven ready. Fix: enable the policies (remove "all": "disabled" or enable them one by one).\n`);
+    const log = path.join(dir, "events.jsonl");
+    fs.writeFileSync(log, "");
+    const c = runCli(["audit", "--events", log]);
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /^readiness: [^\n]+\n$/);
   });
 });
