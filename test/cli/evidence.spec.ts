@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import { auditState } from "../../cli/audit";
 import { renderHtml } from "../../cli/report/html";
+import { CONTRACT_STATUSES, renderJson } from "../../cli/report/json";
 import { renderJunit } from "../../cli/report/junit";
 import { renderMarkdown } from "../../cli/report/markdown";
 import type { LineReport, Report } from "../../cli/report/model";
@@ -119,6 +120,40 @@ describe("evidence and no-evidence (cli/report)", function () {
     const html = renderHtml(report);
     assert.ok(html.includes('<span class="badge s-no-evidence">∅ no evidence: nothing was checked</span> <span class="text">Migration job runs before deploy</span>'));
     assert.match(renderText(report, { packLocation: "in-process" }), /billing: 5 automated lines \(2 passed, 3 no evidence: nothing was checked\), 1 manual line need sign-off/);
+  });
+});
+
+describe("JSON contract of the checklists (docs/contract.md)", function () {
+  this.timeout(120_000);
+
+  it("gives each service's lines as written, a contract status, the gates and the checked resources' URNs", async () => {
+    const report = await auditState(`${ROOT}/test/fixtures/state/prod-violations.json`, {
+      config: `${ROOT}/test/fixtures/state/audit-config.json`,
+      today: TODAY,
+      cwd: ROOT,
+      checklist: ["billing=test/fixtures/checklists/billing-bullets.md"],
+    });
+    type Line = { text: string; status: string; gates: string[]; evidence: { urn: string; scope: string; gates: string[] }[] };
+    const j = JSON.parse(renderJson(report)) as { checklists: { service: string; sections: { lines: Line[] }[] }[] };
+    assert.deepEqual(j.checklists.map((c) => c.service), ["config", "registration", "maintenance", "billing"]);
+    const lines = j.checklists.flatMap((c) => c.sections.flatMap((s) => s.lines));
+    for (const l of lines) {
+      assert.ok((CONTRACT_STATUSES as readonly string[]).includes(l.status), l.status);
+      assert.doesNotMatch(l.text, /<!--/);
+      if (l.status === "pass") assert.ok(l.evidence.length > 0, l.text);
+      if (l.status === "manual") assert.deepEqual([l.gates, l.evidence], [[], []]);
+    }
+    const backups = j.checklists[2]?.sections.flatMap((s) => s.lines).find((l) => l.text.startsWith("Backups: daily full"));
+    assert.deepEqual(backups && [backups.status, backups.gates, backups.evidence.map((e) => [e.urn, e.scope, e.gates])], [
+      "fail",
+      ["cloudsql-backups-pitr", "cloudsql-cross-region-replica"],
+      [["urn:pulumi:prod::readiness::gcp:sql/databaseInstance:DatabaseInstance::maintenance-db", "service", ["cloudsql-backups-pitr", "cloudsql-cross-region-replica"]]],
+    ]);
+    // A policy the config disabled checked nothing: no-evidence in the contract.
+    const secrets = j.checklists[0]?.sections.flatMap((s) => s.lines).find((l) => l.text === "No hardcoded secrets or credentials");
+    assert.deepEqual(secrets && [secrets.status, secrets.evidence], ["no-evidence", []]);
+    const enc = j.checklists[3]?.sections.flatMap((s) => s.lines).find((l) => l.text === "All invoices encrypted at rest");
+    assert.deepEqual(enc?.gates, ["cmek-required"]);
   });
 });
 
