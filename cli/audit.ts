@@ -16,6 +16,7 @@ import type { Finding } from "../policypack/src/engine/run";
 import { RULES } from "../policypack/src/gates";
 import { loadChecklists } from "./checklists";
 import { parseEventLog } from "./events";
+import { fileSha256, manifestTime, runTime, type Provenance } from "./provenance";
 import { evaluateLocal, type Checked, type ResourceRef } from "./report/evaluation";
 import { render, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
@@ -153,7 +154,8 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   const config = loadPackConfig(path.resolve(cwd, configFile), configFile);
   const { today, date } = parseToday(opts.today);
   const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
-  const state = parseStackExport(readInput(path.resolve(cwd, file), "stack export", file), file);
+  const exportText = readInput(path.resolve(cwd, file), "stack export", file);
+  const state = parseStackExport(exportText, file);
   if (!state.stack.some(provable)) {
     throw new InputError(`${file}: the stack holds no resource (only the stack and its providers), so nothing can be proven ready. Fix: export a stack that has been deployed.`);
   }
@@ -168,6 +170,16 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   if (bad) throw bad;
   const secrets = resourceSecrets([...state.analyze, ...state.stack]);
   const services = stackServices(new StackView(state.stack, state.facts), state.project);
+  const taken = manifestTime(exportText);
+  const clock = taken === undefined ? runTime() : undefined;
+  const provenance: Provenance = {
+    evidenceTime: taken ?? (clock?.time as string),
+    evidenceTimeSource: clock?.source ?? "manifest",
+    input: { file: relativeToCwd(file, cwd), sha256: fileSha256(path.resolve(cwd, file)) },
+    config: { file: relativeToCwd(configFile, cwd), sha256: fileSha256(path.resolve(cwd, configFile)) },
+    pack: { name: PACK_NAME, version: packVersion() },
+    tool: { name: "readiness-guard", version: toolVersion() },
+  };
   return withSecrets(buildReport({
     source: { kind: "state", file: relativeToCwd(file, cwd), project: state.project, stack: state.stackName },
     pack: { name: PACK_NAME, version: packVersion() },
@@ -179,6 +191,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
     checked: evaluation.checked,
     ...(checklists ? { checklists } : {}),
     services: services.names,
+    provenance,
     notes: [
       ...services.notes,
       ...(state.facts.gcpRegion
@@ -197,6 +210,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const { date } = parseToday(opts.today);
   const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   const log = parseEventLog(readInput(path.resolve(cwd, file), "event log", file), file);
+  const clock = runTime();
   const others = log.packs.filter((p) => p.name !== PACK_NAME);
   if (others.length > 0) {
     throw new InputError(
@@ -247,6 +261,13 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     checked: hasSummaries ? checked : undefined,
     ...(checklists ? { checklists } : {}),
     services: services.names,
+    provenance: {
+      evidenceTime: clock.time,
+      evidenceTimeSource: clock.source,
+      input: { file: relativeToCwd(file, cwd), sha256: fileSha256(path.resolve(cwd, file)) },
+      pack: { name: ours?.name ?? PACK_NAME, version: ours?.version || "unknown" },
+      tool: { name: "readiness-guard", version: toolVersion() },
+    },
     notes: hasSummaries
       ? [...services.notes]
       : [

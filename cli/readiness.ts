@@ -9,10 +9,11 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { packageRoot, runAudit, toolVersion } from "./audit";
+import { packageRoot, readInput, runAudit, toolVersion } from "./audit";
 import { runCheck } from "./check";
 import { checklistForFile, describeChecklist } from "./checklists";
 import { writeFileSafely } from "./output";
+import { verifyReport } from "./provenance";
 import { FORMATS, type Format } from "./report/index";
 import { neutralise, safeLine } from "./report/safe";
 import { InputError } from "./state";
@@ -99,6 +100,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout.write(res.output);
       }
       code = res.exitCode;
+    });
+
+  program
+    .command("verify")
+    .description("recompute the digest of a JSON report (readiness.json): exit 0 when untouched, 1 when edited")
+    .argument("<report>", "the JSON report")
+    .action((file: string) => {
+      const r = verifyReport(readInput(path.resolve(io.cwd, file), "JSON report", file), file);
+      if (r.ok) io.stdout.write(`${safeLine(file)}: untouched (sha256 ${r.found}).\n`);
+      else io.stdout.write(`${safeLine(file)}: EDITED: its content has sha256 ${r.found}, the report says ${safeLine(r.expected)}.\n`);
+      code = r.ok ? 0 : 1;
     });
 
   program

@@ -9,6 +9,7 @@
  *
  * Sorted and free of timestamps (a date appears only when injected with --today).
  */
+import { reportDigest } from "../provenance";
 import type { ResourceRef } from "./evaluation";
 import type { ChecklistReport, GateEvidence, LineReport, LineStatus, Report } from "./model";
 
@@ -109,5 +110,7 @@ function checklistJson(c: ChecklistReport) {
 
 export function renderJson(report: Report): string {
   const { violations, waived, summary, checklists, ...rest } = report;
-  return JSON.stringify({ violations, waived, summary, ...rest, checklists: checklists.map(checklistJson) }, null, 2) + "\n";
+  const body = { violations, waived, summary, ...rest, checklists: checklists.map(checklistJson) };
+  // The digest of everything above: `readiness verify` recomputes it (exit 1 when the report was edited).
+  return JSON.stringify({ ...body, digest: { algorithm: "sha256", sha256: reportDigest(body) } }, null, 2) + "\n";
 }

@@ -122,6 +122,17 @@ function countsCells(c: ChecklistReport): string {
   return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["no-evidence"], k["not-applicable"], k["not-evaluated"], k.manual].join(" | ");
 }
 
+function provenanceRows(report: Report): string[] {
+  const p = report.provenance;
+  if (!p) return [];
+  return [
+    `| Evidence taken | ${md(p.evidenceTime)} (${p.evidenceTimeSource === "manifest" ? "the export's manifest.time" : p.evidenceTimeSource === "SOURCE_DATE_EPOCH" ? "SOURCE_DATE_EPOCH" : "run time"}) |`,
+    `| Input | ${code(p.input.file)} sha256 ${code(p.input.sha256)} |`,
+    ...(p.config ? [`| Config | ${code(p.config.file)} sha256 ${code(p.config.sha256)} |`] : []),
+    `| Tool | ${md(p.tool.name)} ${md(p.tool.version)} |`,
+  ];
+}
+
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const src = report.source;
@@ -133,6 +144,7 @@ export function renderMarkdown(report: Report): string {
     "|---|---|",
     `| Source | ${kind} ${code(src.file)}${src.project ? ` (project ${code(src.project)}${src.stack ? `, stack ${code(src.stack)}` : ""})` : ""} |`,
     `| Policy pack | ${md(report.pack.name)} ${md(report.pack.version)} |`,
+    ...provenanceRows(report),
     `| Resources | ${s.resources} |`,
     ...(report.date ? [`| Evaluated on | ${md(report.date)} |`] : []),
     `| Result | ${s.result === "fail" ? "❌ **NOT READY**" : "✅ **ready**"}: ${countsLine(s)} |`,

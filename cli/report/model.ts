@@ -8,6 +8,7 @@
 import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
 import { CHECKLISTS, checklistsForServices, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
+import type { Provenance } from "../provenance";
 import { InputError } from "../state";
 import type { Checked, ResourceRef } from "./evaluation";
 
@@ -126,6 +127,8 @@ export interface Summary extends Counts {
 }
 
 export interface Report {
+  /** When the evidence was taken, digests of the input and config, pack and tool versions. */
+  readonly provenance?: Provenance;
   readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
   readonly pack: { readonly name: string; readonly version: string };
   readonly source: ReportSource;
@@ -159,6 +162,7 @@ export interface ReportInput {
    */
   readonly services?: readonly string[];
   readonly notes?: readonly string[];
+  readonly provenance?: Provenance;
 }
 
 export const NO_SERVICE = "(no service)";
@@ -419,6 +423,7 @@ export function buildReport(input: ReportInput): Report {
   };
 
   const report: Report = {
+    ...(input.provenance ? { provenance: input.provenance } : {}),
     tool: {
       name: "readiness-guard",
       version: input.toolVersion,

@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { auditState } from "../../cli/audit";
+import { runTime, sha256 } from "../../cli/provenance";
 import { renderHtml } from "../../cli/report/html";
 import { CONTRACT_STATUSES, renderJson } from "../../cli/report/json";
 import { renderJunit } from "../../cli/report/junit";
@@ -18,6 +19,7 @@ import { mutatedExport, resourcesOf, ROOT, runCli, tmpDir, TODAY } from "./suppo
 
 const P = "urn:pulumi:prod::readiness::";
 const PRODUCTION = `${ROOT}/policypack/config/production.json`;
+const AUDIT_CONFIG_FILE = `${ROOT}/test/fixtures/state/audit-config.json`;
 
 function line(report: Report, service: string, text: string): LineReport {
   const l = report.checklists.find((c) => c.service === service)?.sections.flatMap((s) => s.lines).find((x) => x.text === text);
@@ -229,5 +231,39 @@ describe("inputs that prove nothing (exit 2, one line)", function () {
     const c = runCli(["audit", "--events", log]);
     assert.equal(c.code, 2);
     assert.match(c.stderr, /^readiness: [^\n]+\n$/);
+  });
+});
+
+describe("provenance and readiness verify (cli/provenance)", function () {
+  this.timeout(120_000);
+
+  it("states when the evidence was taken, the input's and config's sha256, pack and tool; verify detects an edit", () => {
+    const dir = tmpDir("verify");
+    const out = path.join(dir, "r.json");
+    const a = runCli(["audit", "--state", "test/fixtures/state/prod-violations.json", "--config", "test/fixtures/state/audit-config.json", "--today", TODAY, "--format", "json", "--out", out]);
+    assert.equal(a.code, 1, a.stderr);
+    const text = fs.readFileSync(out, "utf8");
+    const j = JSON.parse(text) as { provenance: Record<string, unknown> & { input: { sha256: string }; config: { file: string; sha256: string }; pack: { version: string } }; digest: { sha256: string } };
+    assert.equal(j.provenance["evidenceTimeSource"], "manifest");
+    assert.match(String(j.provenance["evidenceTime"]), /^\d{4}-\d{2}-\d{2}T/);
+    assert.equal(j.provenance.input.sha256, sha256(fs.readFileSync(`${ROOT}/test/fixtures/state/prod-violations.json`)));
+    assert.deepEqual(j.provenance.config, { file: "test/fixtures/state/audit-config.json", sha256: sha256(fs.readFileSync(AUDIT_CONFIG_FILE)) });
+    assert.match(j.digest.sha256, /^[0-9a-f]{64}$/);
+    const ok = runCli(["verify", out]);
+    assert.deepEqual([ok.code, ok.stdout], [0, `${out}: untouched (sha256 ${j.digest.sha256}).\n`]);
+    fs.writeFileSync(out, text.replace('"result": "fail"', '"result": "pass"'));
+    const edited = runCli(["verify", out]);
+    assert.equal(edited.code, 1);
+    assert.match(edited.stdout, /EDITED/);
+    fs.writeFileSync(out, "{}");
+    const none = runCli(["verify", out]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /^readiness: [^\n]*: has no digest/);
+  });
+
+  it("takes the run time from SOURCE_DATE_EPOCH, so identical input gives identical reports", () => {
+    assert.deepEqual(runTime({ SOURCE_DATE_EPOCH: "1700000000" }), { time: "2023-11-14T22:13:20.000Z", source: "SOURCE_DATE_EPOCH" });
+    assert.throws(() => runTime({ SOURCE_DATE_EPOCH: "soon" }), /SOURCE_DATE_EPOCH: 'soon' is not a number/);
+    assert.equal(runTime({}, () => new Date(0)).source, "clock");
   });
 });

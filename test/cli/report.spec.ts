@@ -194,7 +194,10 @@ describe("audit report (cli/report)", function () {
     it("is deterministic: the same export in another order gives byte-identical reports", async () => {
       const reversed = mutatedExport((d) => resourcesOf(d).reverse());
       const again = await auditState(reversed, { config: AUDIT_CONFIG, today: TODAY, cwd: ROOT });
-      const same = { ...again, source: report.source };
+      // Another file with other bytes: its own provenance (same evidence time), the rest identical.
+      assert.notEqual(again.provenance?.input.sha256, report.provenance?.input.sha256);
+      assert.equal(again.provenance?.evidenceTime, report.provenance?.evidenceTime);
+      const same = { ...again, source: report.source, provenance: report.provenance };
       for (const f of ["json", "sarif", "junit", "markdown", "html", "text"] as const) {
         assert.equal(render(same, f, { packLocation: "x" }), render(report, f, { packLocation: "x" }), f);
       }
