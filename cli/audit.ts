@@ -21,6 +21,7 @@ import { evaluateLocal, type Checked, type ResourceRef } from "./report/evaluati
 import { render, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
 import { resourceSecrets, withSecrets } from "./report/safe";
+import { readSignOffFile } from "./signoff";
 import { InputError, parseStackExport } from "./state";
 
 /** The repository (package) root: where package.json and policypack/ live. */
@@ -129,6 +130,8 @@ export interface AuditOptions {
   readonly checklist?: readonly string[];
   /** `--checklists <dir>`: `<dir>/<service>/SERVICE_READINESS.md`. */
   readonly checklists?: string;
+  /** `--signoff <file>`, repeatable: a service's sign-off file (YAML). */
+  readonly signoff?: readonly string[];
 }
 
 /**
@@ -192,6 +195,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
     ...(checklists ? { checklists } : {}),
     services: services.names,
     provenance,
+    signoffs: (opts.signoff ?? []).map((f) => readSignOffFile(path.resolve(cwd, f), f)),
     notes: [
       ...services.notes,
       ...(state.facts.gcpRegion
@@ -261,6 +265,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     checked: hasSummaries ? checked : undefined,
     ...(checklists ? { checklists } : {}),
     services: services.names,
+    signoffs: (opts.signoff ?? []).map((f) => readSignOffFile(path.resolve(cwd, f), f)),
     provenance: {
       evidenceTime: clock.time,
       evidenceTimeSource: clock.source,

@@ -88,7 +88,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--out <file>", "write the report to a file instead of stdout (atomically; never onto an input, never through a symbolic link)")
     .option("--force", "with --out: write through a symbolic link to the file it points to")
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
-    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; force?: boolean; today?: string; checklist?: string[]; checklists?: string }) => {
+    .option("--signoff <file>", "a service's sign-off file (YAML: signed manual lines, roles, not-applicable declarations); repeatable", collect)
+    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; force?: boolean; today?: string; checklist?: string[]; checklists?: string; signoff?: string[] }) => {
       const res = await runAudit({ ...o, cwd: io.cwd });
       if (o.out !== undefined) {
         if (o.out === "") throw new InputError("--out: an empty path. Fix: give a file path, or omit --out to print the report.");

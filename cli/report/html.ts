@@ -41,6 +41,7 @@ code { font: 12px/1.4 "DejaVu Sans Mono", "Liberation Mono", Menlo, monospace; b
 .badge.small { min-width: 0; white-space: normal; }
 .s-pass { background: var(--pass); } .s-fail { background: var(--fail); } .s-warn { background: var(--warn); }
 .s-undecided { background: var(--undecided); } .s-waived { background: var(--waived); } .s-not-applicable { background: var(--na); }
+.s-signed { background: var(--manual); }
 .s-no-evidence { background: #fff; color: var(--fail); border: 1px dashed var(--fail); }
 .s-not-evaluated { background: var(--na); } .s-manual { background: var(--manual); }
 ul.lines { list-style: none; padding: 0; margin: 0; }
@@ -70,6 +71,7 @@ const SYMBOL: Readonly<Record<LineStatus, string>> = {
   "not-applicable": "–",
   "not-evaluated": "○",
   manual: "✍",
+  signed: "✒",
 };
 
 function badge(s: LineStatus, small = false): string {

@@ -29,6 +29,7 @@ const CONTRACT_STATUS: Readonly<Record<LineStatus, ContractStatus>> = {
   "not-applicable": "not-applicable",
   "not-evaluated": "no-evidence",
   manual: "manual",
+  signed: "signed",
 };
 
 export function contractStatus(s: LineStatus): ContractStatus {
@@ -91,6 +92,7 @@ function checklistJson(c: ChecklistReport) {
     intro: c.intro,
     signOff: c.signOff,
     counts: c.counts,
+    roles: c.roles,
     sections: c.sections.map((s) => ({
       title: s.title,
       ...(s.signOff ? { signOff: s.signOff } : {}),
@@ -102,6 +104,8 @@ function checklistJson(c: ChecklistReport) {
         evidence: evidenceOf(l),
         ...(l.note ? { note: l.note } : {}),
         ...(l.sub ? { sub: l.sub } : {}),
+        ...(l.signedBy ? { signedBy: l.signedBy } : {}),
+        ...(l.declaration ? { notApplicable: l.declaration } : {}),
         results: l.evidence.map(gateResult),
       })),
     })),

@@ -81,7 +81,7 @@ function evidenceItems(l: LineReport): EvidenceItem[] {
 }
 
 function tick(s: LineStatus): string {
-  return s === "pass" ? "[x]" : "[ ]";
+  return s === "pass" || s === "signed" ? "[x]" : "[ ]";
 }
 
 function bulletChecklist(c: ChecklistReport): string[] {
@@ -91,6 +91,8 @@ function bulletChecklist(c: ChecklistReport): string[] {
     for (const l of s.lines) {
       out.push(`- ${tick(l.status)} ${md(l.text)} — ${statusText(l.status)}`);
       for (const sub of l.sub ?? []) out.push(`  - ${md(sub)}`);
+      for (const b of l.signedBy ?? []) out.push(`  - signed off by ${md(b.name)} (${md(b.role)}, ${md(b.email)}) on ${md(b.date)}${b.note ? `: ${md(b.note)}` : ""}`);
+      if (l.declaration) out.push(`  - declared not applicable until ${md(l.declaration.expires)} by ${md(l.declaration.approver)}: ${md(l.declaration.justification)}`);
       for (const e of evidenceItems(l)) {
         out.push(`  - ${e.text}`);
         for (const f of e.findings) out.push(`    - ${f}`);
@@ -119,7 +121,7 @@ function tableChecklist(c: ChecklistReport): string[] {
 
 function countsCells(c: ChecklistReport): string {
   const k = c.counts;
-  return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["no-evidence"], k["not-applicable"], k["not-evaluated"], k.manual].join(" | ");
+  return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["no-evidence"], k["not-applicable"], k["not-evaluated"], k.manual, k.signed].join(" | ");
 }
 
 function provenanceRows(report: Report): string[] {
@@ -153,8 +155,8 @@ export function renderMarkdown(report: Report): string {
     "",
     "## Summary",
     "",
-    "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ⭕ | ➖ | ⏸️ | ✍️ |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ⭕ | ➖ | ⏸️ | ✍️ | 🖋️ |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...report.checklists.map((c) => `| [${md(c.title)}](#${c.anchor}) | ${countsCells(c)} |`),
     "",
   ];
@@ -162,6 +164,11 @@ export function renderMarkdown(report: Report): string {
     out.push(`<a id="${c.anchor}"></a>`, "", `## ${md(c.title)}`, "", `**${md(c.heading)}** — ${md(c.intro)}`, "");
     out.push(...(c.layout === "table" ? tableChecklist(c) : bulletChecklist(c)));
     out.push(`_${md(c.signOff)}_ — ${statusText("manual")}`, "");
+    if (c.roles.length > 0) {
+      out.push("| Role | Name | Date |", "|---|---|---|");
+      for (const r of c.roles) out.push(`| ${md(r.role)} | ${r.signedBy ? `${md(r.signedBy.name)} (${md(r.signedBy.email)})` : "TBD"} | ${r.signedBy ? md(r.signedBy.date) : ""} |`);
+      out.push("");
+    }
   }
   out.push("## All findings", "");
   if (report.violations.length === 0) out.push("None.", "");

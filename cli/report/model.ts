@@ -9,6 +9,7 @@ import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } fro
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
 import { CHECKLISTS, checklistsForServices, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
 import type { Provenance } from "../provenance";
+import type { NotApplicableEntry, SignOffEntry, SignOffs } from "../signoff";
 import { InputError } from "../state";
 import type { Checked, ResourceRef } from "./evaluation";
 
@@ -39,7 +40,7 @@ export interface WaivedFinding extends Omit<ReportFinding, "kind"> {
   readonly waiverFor: string;
 }
 
-export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "no-evidence" | "not-applicable" | "not-evaluated" | "manual";
+export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "no-evidence" | "not-applicable" | "not-evaluated" | "manual" | "signed";
 
 export interface GateEvidence {
   readonly gate: string;
@@ -58,6 +59,10 @@ export interface LineReport {
   readonly sub?: readonly string[];
   readonly status: LineStatus;
   readonly evidence: readonly GateEvidence[];
+  /** Who signed the (manual) line, from a sign-off file. */
+  readonly signedBy?: readonly SignOffEntry[];
+  /** The not-applicable declaration that decides the line. */
+  readonly declaration?: NotApplicableEntry;
 }
 
 export interface SectionReport {
@@ -84,6 +89,8 @@ export interface ChecklistReport {
   readonly signOff: string;
   readonly sections: readonly SectionReport[];
   readonly counts: StatusCounts;
+  /** The checklist's own sign-off roles, filled from the sign-off file where it names them. */
+  readonly roles: readonly { readonly role: string; readonly signedBy?: SignOffEntry }[];
 }
 
 export interface PolicyMeta {
@@ -163,6 +170,8 @@ export interface ReportInput {
   readonly services?: readonly string[];
   readonly notes?: readonly string[];
   readonly provenance?: Provenance;
+  /** Sign-off files, one per service (`--signoff`). */
+  readonly signoffs?: readonly SignOffs[];
 }
 
 export const NO_SERVICE = "(no service)";
@@ -265,7 +274,8 @@ const SEVERITY_OF_STATUS: Readonly<Record<LineStatus, number>> = {
   waived: 5,
   pass: 6,
   "not-applicable": 7,
-  manual: 8,
+  signed: 8,
+  manual: 9,
 };
 
 /** The worst status of a line's gates (a line passes only when every gate passes). */
@@ -312,6 +322,7 @@ function statusCounts(lines: readonly LineReport[]): StatusCounts {
     "not-applicable": 0,
     "not-evaluated": 0,
     manual: 0,
+    signed: 0,
   };
   for (const l of lines) c[l.status]++;
   return c;
@@ -326,7 +337,8 @@ function checkedCount(c: Checked | undefined): number {
  * every policy. (An event log without a policy event of this pack is refused by its reader.)
  */
 export function assertProvesSomething(input: Pick<ReportInput, "resources" | "evaluated" | "source">): void {
-  if (input.resources === 0) {
+  // An event log may carry policy events without resource events: its policy events are what it proves.
+  if (input.resources === 0 && input.source.kind !== "events") {
     throw new InputError(`${input.source.file}: the stack holds no resource, so nothing can be proven ready. Fix: audit a stack that has been deployed (or a program that declares resources).`);
   }
   if (input.evaluated.length === 0) {
@@ -352,11 +364,35 @@ export function buildReport(input: ReportInput): Report {
 
   const available = input.checklists ?? CHECKLISTS;
   const selection = input.services ? checklistsForServices(available, input.services) : { checklists: available, notes: [] };
+  const today = input.date ?? input.provenance?.evidenceTime.slice(0, 10);
+  const signNotes: string[] = [];
+  for (const so of input.signoffs ?? []) {
+    const c = selection.checklists.find((x) => x.service === so.service);
+    if (!c) throw new InputError(`${so.file}: service '${so.service}' has no checklist in this report (services: ${selection.checklists.map((x) => x.service).join(", ")}).`);
+    const texts = new Set(c.sections.flatMap((s) => s.items.map((i) => i.text)));
+    for (const e of [...so.signoffs, ...so.notApplicable]) {
+      if (e.line !== undefined && !texts.has(e.line)) throw new InputError(`${so.file}: '${e.line}' is not a line of the ${so.service} checklist (${c.file}). Fix: copy the line as written.`);
+    }
+  }
+  const signing = (service: string) => (input.signoffs ?? []).find((x) => x.service === service);
   const checklists: ChecklistReport[] = selection.checklists.map((c) => {
+    const so = signing(c.service);
     const sections = c.sections.map((s) => {
       const sec: SectionReport = {
         title: s.title,
-        lines: s.items.map((item) => lineReport(item, c.service, violations, waived, evaluated, input.checked)),
+        lines: s.items.map((item) => {
+          const l = lineReport(item, c.service, violations, waived, evaluated, input.checked);
+          const na = so?.notApplicable.find((d) => d.line === item.text);
+          if (na && (l.status === "no-evidence" || l.status === "manual" || l.status === "not-evaluated")) {
+            if (today === undefined || na.expires >= today) return { ...l, status: "not-applicable", declaration: na };
+            signNotes.push(`${so?.file ?? ""}: the not-applicable declaration of '${item.text}' expired on ${na.expires}.`);
+          } else if (na) {
+            signNotes.push(`${so?.file ?? ""}: '${item.text}' has evidence (${l.status}); its not-applicable declaration is ignored.`);
+          }
+          const signed = so?.signoffs.filter((x) => x.line === item.text) ?? [];
+          if (signed.length > 0 && l.status === "manual") return { ...l, status: "signed", signedBy: signed };
+          return l;
+        }),
       };
       return s.signOff ? { ...sec, signOff: s.signOff } : sec;
     });
@@ -372,6 +408,10 @@ export function buildReport(input: ReportInput): Report {
       signOff: c.signOff,
       sections,
       counts: statusCounts(sections.flatMap((s) => s.lines)),
+      roles: c.signOffRoles.map((role) => {
+        const by = so?.signoffs.find((x) => x.line === undefined && x.role.toLowerCase() === role.toLowerCase());
+        return by ? { role, signedBy: by } : { role };
+      }),
     };
   });
 
@@ -436,7 +476,7 @@ export function buildReport(input: ReportInput): Report {
     summary,
     policies,
     checklists,
-    notes: [...selection.notes, ...(input.notes ?? [])],
+    notes: [...selection.notes, ...signNotes, ...(input.notes ?? [])],
   };
   return input.date ? { ...report, date: input.date } : report;
 }
@@ -467,5 +507,6 @@ export const STATUS_LABEL: Readonly<Record<LineStatus, { symbol: string; label: 
   "no-evidence": { symbol: "⭕", label: "no evidence: nothing was checked" },
   "not-applicable": { symbol: "➖", label: "nothing to check" },
   "not-evaluated": { symbol: "⏸️", label: "not evaluated: needs sign-off" },
+  signed: { symbol: "🖋️", label: "signed off" },
   manual: { symbol: "✍️", label: "manual: needs sign-off" },
 };

@@ -88,6 +88,7 @@ describe("evidence and no-evidence (cli/report)", function () {
       "not-applicable": 0,
       "not-evaluated": 0,
       manual: 1,
+      signed: 0,
     });
     // The seed lines the issue measured as vacuous: no Job, no outbox alert, no sink in this export.
     assert.equal(line(report, "registration", "Outbox lag alert firing + tested").status, "no-evidence");
@@ -265,5 +266,64 @@ describe("provenance and readiness verify (cli/provenance)", function () {
     assert.deepEqual(runTime({ SOURCE_DATE_EPOCH: "1700000000" }), { time: "2023-11-14T22:13:20.000Z", source: "SOURCE_DATE_EPOCH" });
     assert.throws(() => runTime({ SOURCE_DATE_EPOCH: "soon" }), /SOURCE_DATE_EPOCH: 'soon' is not a number/);
     assert.equal(runTime({}, () => new Date(0)).source, "clock");
+  });
+});
+
+describe("sign-off files (cli/signoff)", function () {
+  this.timeout(120_000);
+
+  const billingExport = () =>
+    mutatedExport((d) => {
+      const rs = resourcesOf(d);
+      const provider = rs.find((r) => r["type"] === "gcp:storage/bucket:Bucket")?.["provider"];
+      const props = { name: "billing-ledger", location: "europe-west1", labels: { service: "billing" } };
+      rs.push({ urn: `${P}gcp:storage/bucket:Bucket::billing-ledger`, custom: true, type: "gcp:storage/bucket:Bucket", id: "b", inputs: props, outputs: props, provider });
+    });
+
+  it("signs manual lines and roles, and declares a line not applicable until its expiry", async () => {
+    const r = await auditState(billingExport(), {
+      config: PRODUCTION,
+      today: TODAY,
+      cwd: ROOT,
+      checklist: ["billing=test/fixtures/checklists/billing-evidence.md"],
+      signoff: ["test/fixtures/checklists/billing-signoff.yaml"],
+    });
+    const oncall = line(r, "billing", "On-call rotation assigned");
+    assert.equal(oncall.status, "signed");
+    assert.deepEqual(oncall.signedBy?.map((s) => [s.name, s.role, s.date]), [["Jane Doe", "SRE", "2026-11-20"]]);
+    const sink = line(r, "billing", "Log archive sink configured");
+    assert.deepEqual([sink.status, sink.declaration?.approver], ["not-applicable", "cto@acme.example"]);
+    // An expired declaration decides nothing: the line stays no-evidence, and a note says why.
+    assert.equal(line(r, "billing", "Backups and PITR enabled").status, "no-evidence");
+    assert.ok(r.notes.includes("test/fixtures/checklists/billing-signoff.yaml: the not-applicable declaration of 'Backups and PITR enabled' expired on 2026-01-31."));
+    const billing = r.checklists.find((c) => c.service === "billing");
+    assert.deepEqual(billing?.roles.map((x) => [x.role, x.signedBy?.name ?? "TBD"]), [["Tech Lead", "Sam Lee"], ["SRE", "TBD"]]);
+    const md = renderMarkdown(r);
+    assert.ok(md.includes("- [x] On-call rotation assigned — 🖋️ signed off\n  - signed off by Jane Doe (SRE, jane\\@acme.example) on 2026-11-20: PagerDuty schedule billing-primary"));
+    assert.ok(md.includes("| Tech Lead | Sam Lee (sam\\@acme.example) | 2026-11-21 |"));
+    const j = JSON.parse(renderJson(r)) as { checklists: { service: string; sections: { lines: { text: string; status: string }[] }[] }[] };
+    const statuses = j.checklists.find((c) => c.service === "billing")?.sections.flatMap((s) => s.lines.map((l) => [l.text, l.status]));
+    assert.deepEqual(statuses?.filter(([, st]) => st === "signed" || st === "not-applicable"), [
+      ["Log archive sink configured", "not-applicable"],
+      ["On-call rotation assigned", "signed"],
+    ]);
+  });
+
+  it("rejects a sign-off file that is not valid, names an unknown line or service (exit 2, one line)", () => {
+    const dir = tmpDir("signoff");
+    const cases: [string, RegExp][] = [
+      ["service: billing\nsignoffs:\n  - role: SRE\n    name: J\n    email: not-an-email\n    date: 2026-11-20\n", /: signoffs\.0\.email: /],
+      ["service: billing\nnotApplicable:\n  - line: Log archive sink configured\n    justification: short\n    approver: a\n    expires: 2027-01-01\n", /notApplicable\.0\.justification: a justification of at least 20 characters/],
+      ["service: billing\nsignoffs:\n  - line: No such line\n    role: SRE\n    name: J\n    email: j@x.example\n    date: 2026-11-20\n", /'No such line' is not a line of the billing checklist/],
+      ["service: nobody\n", /service 'nobody' has no checklist in this report/],
+    ];
+    for (const [text, want] of cases) {
+      const f = path.join(dir, "s.yaml");
+      fs.writeFileSync(f, text);
+      const x = runCli(["audit", "--state", "test/fixtures/state/prod-violations.json", "--config", "test/fixtures/state/audit-config.json", "--checklist", "billing=test/fixtures/checklists/billing-evidence.md", "--signoff", f]);
+      assert.equal(x.code, 2, text);
+      assert.match(x.stderr, /^readiness: [^\n]+\n$/);
+      assert.match(x.stderr, want);
+    }
   });
 });
