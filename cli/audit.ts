@@ -14,11 +14,14 @@ import type { PackConfig } from "../policypack/src/engine/evaluate";
 import type { Rule } from "../policypack/src/engine/rule";
 import type { Finding } from "../policypack/src/engine/run";
 import { RULES } from "../policypack/src/gates";
+import { loadChecklists } from "./checklists";
 import { parseEventLog } from "./events";
+import { fileSha256, manifestTime, runTime, type Provenance } from "./provenance";
 import { evaluateLocal, type Checked, type ResourceRef } from "./report/evaluation";
 import { render, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
 import { resourceSecrets, withSecrets } from "./report/safe";
+import { readSignOffFile } from "./signoff";
 import { InputError, parseStackExport } from "./state";
 
 /** The repository (package) root: where package.json and policypack/ live. */
@@ -123,6 +126,28 @@ export interface AuditOptions {
   readonly today?: string;
   readonly rules?: readonly Rule[];
   readonly cwd?: string;
+  /** `--checklist <service>=<file>`, repeatable: a team's own checklist. */
+  readonly checklist?: readonly string[];
+  /** `--checklists <dir>`: `<dir>/<service>/SERVICE_READINESS.md`. */
+  readonly checklists?: string;
+  /** `--signoff <file>`, repeatable: a service's sign-off file (YAML). */
+  readonly signoff?: readonly string[];
+}
+
+/**
+ * The services a stack holds (labels, parents). A stack that labels none is one service named
+ * after the Pulumi project, so that its checklist is reported.
+ */
+export function stackServices(view: StackView, project: string | undefined): { names: readonly string[]; notes: readonly string[] } {
+  const names = [...view.services().keys()];
+  if (names.length > 0) return { names, notes: [] };
+  const name = project && project.length > 0 ? project : "stack";
+  return { names: [name], notes: [`The stack labels no service: it is reported as one service named after the project, '${name}'.`] };
+}
+
+/** A resource that can be evidence: not the root stack, not a provider. */
+function provable(r: { readonly type: string }): boolean {
+  return r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:");
 }
 
 /** Builds the audit report of a stack export. */
@@ -131,7 +156,12 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   const configFile = opts.config ?? path.join(packageRoot(), "policypack", "config", "production.json");
   const config = loadPackConfig(path.resolve(cwd, configFile), configFile);
   const { today, date } = parseToday(opts.today);
-  const state = parseStackExport(readInput(path.resolve(cwd, file), "stack export", file), file);
+  const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
+  const exportText = readInput(path.resolve(cwd, file), "stack export", file);
+  const state = parseStackExport(exportText, file);
+  if (!state.stack.some(provable)) {
+    throw new InputError(`${file}: the stack holds no resource (only the stack and its providers), so nothing can be proven ready. Fix: export a stack that has been deployed.`);
+  }
   const rules = opts.rules ?? RULES;
   let evaluation;
   try {
@@ -142,6 +172,17 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   const bad = configInputError(configFile, evaluation.findings);
   if (bad) throw bad;
   const secrets = resourceSecrets([...state.analyze, ...state.stack]);
+  const services = stackServices(new StackView(state.stack, state.facts), state.project);
+  const taken = manifestTime(exportText);
+  const clock = taken === undefined ? runTime() : undefined;
+  const provenance: Provenance = {
+    evidenceTime: taken ?? (clock?.time as string),
+    evidenceTimeSource: clock?.source ?? "manifest",
+    input: { file: relativeToCwd(file, cwd), sha256: fileSha256(path.resolve(cwd, file)) },
+    config: { file: relativeToCwd(configFile, cwd), sha256: fileSha256(path.resolve(cwd, configFile)) },
+    pack: { name: PACK_NAME, version: packVersion() },
+    tool: { name: "readiness-guard", version: toolVersion() },
+  };
   return withSecrets(buildReport({
     source: { kind: "state", file: relativeToCwd(file, cwd), project: state.project, stack: state.stackName },
     pack: { name: PACK_NAME, version: packVersion() },
@@ -151,7 +192,12 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
     findings: evaluation.findings,
     evaluated: evaluation.evaluated,
     checked: evaluation.checked,
+    ...(checklists ? { checklists } : {}),
+    services: services.names,
+    provenance,
+    signoffs: (opts.signoff ?? []).map((f) => readSignOffFile(path.resolve(cwd, f), f)),
     notes: [
+      ...services.notes,
       ...(state.facts.gcpRegion
         ? []
         : ["The export has no default gcp provider with a region: resources without a location of their own and without an explicit provider region have none."]),
@@ -166,7 +212,9 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
 export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const cwd = opts.cwd ?? process.cwd();
   const { date } = parseToday(opts.today);
+  const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   const log = parseEventLog(readInput(path.resolve(cwd, file), "event log", file), file);
+  const clock = runTime();
   const others = log.packs.filter((p) => p.name !== PACK_NAME);
   if (others.length > 0) {
     throw new InputError(
@@ -205,6 +253,7 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
   const ours = log.packs.find((p) => p.name === PACK_NAME);
   const evaluated = hasSummaries ? [...log.checked.keys(), ...log.stackPolicies] : GATES.map((g) => g.name);
   const first = log.resources[0]?.urn.split("::");
+  const services = stackServices(stack, first?.[1]);
   return withSecrets(buildReport({
     source: { kind: "events", file: relativeToCwd(file, cwd), project: first?.[1], stack: first?.[0]?.slice("urn:pulumi:".length) },
     pack: { name: ours?.name ?? log.packs[0]?.name ?? PACK_NAME, version: ours?.version || log.packs[0]?.version || "unknown" },
@@ -214,9 +263,20 @@ export function auditEvents(file: string, opts: AuditOptions = {}): Report {
     findings,
     evaluated,
     checked: hasSummaries ? checked : undefined,
+    ...(checklists ? { checklists } : {}),
+    services: services.names,
+    signoffs: (opts.signoff ?? []).map((f) => readSignOffFile(path.resolve(cwd, f), f)),
+    provenance: {
+      evidenceTime: clock.time,
+      evidenceTimeSource: clock.source,
+      input: { file: relativeToCwd(file, cwd), sha256: fileSha256(path.resolve(cwd, file)) },
+      pack: { name: ours?.name ?? PACK_NAME, version: ours?.version || "unknown" },
+      tool: { name: "readiness-guard", version: toolVersion() },
+    },
     notes: hasSummaries
-      ? []
-      : ["The event log has no policy analyze summaries: a line without a violation event is shown as passed on the strength of no violation being reported, without the resources it checked."],
+      ? [...services.notes]
+      : [
+          ...services.notes,"The event log has no policy analyze summaries: a line without a violation event is shown as passed on the strength of no violation being reported, without the resources it checked."],
   }), resourceSecrets(log.resources));
 }
 

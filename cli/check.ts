@@ -29,6 +29,7 @@ import {
   packageRoot,
   parseToday,
   relativeToCwd,
+  stackServices,
   toolVersion,
 } from "./audit";
 import { findingsFromDiagnostic } from "./events";
@@ -38,6 +39,7 @@ import { findProjectDir, programOf, readProject, selectStack, stacksOf, type Pul
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
+import { loadChecklists } from "./checklists";
 import { resourceSecrets, withSecrets } from "./report/safe";
 import { InputError } from "./state";
 
@@ -68,6 +70,9 @@ export interface CheckOptions {
   readonly cwd?: string;
   readonly rules?: readonly Rule[];
   readonly runner?: ProgramRunner;
+  /** `--checklist <service>=<file>` (repeatable) and `--checklists <dir>`: the team's own checklists. */
+  readonly checklist?: readonly string[];
+  readonly checklists?: string;
   /** Progress and notes (default process.stderr). */
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -259,6 +264,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const stderr = opts.stderr ?? process.stderr;
   const { today, date } = parseToday(opts.today);
   const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
+  const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
@@ -398,7 +404,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     });
   const localReportable = local.findings.filter((f) => f.kind !== "waived");
   const mismatch = compareFindings(wireFindings, localReportable);
-  const notes = [...projectNotes, ...(captured.warnings ?? [])];
+  const services = stackServices(view, project);
+  const notes = [...projectNotes, ...services.notes, ...(captured.warnings ?? [])];
   if (mismatch.length > 0) {
     notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
   }
@@ -412,6 +419,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     findings: [...wireFindings, ...local.findings.filter((f) => f.kind === "waived")],
     evaluated: local.evaluated.filter((n) => info.policies.some((p) => p.name === n)),
     checked: local.checked,
+    ...(checklists ? { checklists } : {}),
+    services: services.names,
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
   const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];

@@ -10,9 +10,11 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { runSql, type SqlFormat } from "./sql";
-import { packageRoot, runAudit, toolVersion } from "./audit";
+import { packageRoot, readInput, runAudit, toolVersion } from "./audit";
 import { runCheck } from "./check";
+import { checklistForFile, describeChecklist } from "./checklists";
 import { writeFileSafely } from "./output";
+import { verifyReport } from "./provenance";
 import { FORMATS, type Format } from "./report/index";
 import { neutralise, safeLine } from "./report/safe";
 import { InputError } from "./state";
@@ -25,6 +27,16 @@ export interface Io {
 
 function formatOption(): Option {
   return new Option("--format <format>", "output format").choices(FORMATS as unknown as string[]).default("text");
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
+}
+
+function checklistOptions(c: Command): Command {
+  return c
+    .option("--checklist <service=file>", "a service's readiness checklist (Markdown; repeatable); replaces the seed checklist of that service", collect)
+    .option("--checklists <dir>", "a folder of checklists: <dir>/<service>/SERVICE_READINESS.md");
 }
 
 function positiveInt(v: string): number {
@@ -46,8 +58,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       writeErr: (s) => io.stderr.write(neutralise(s)),
     });
 
-  program
-    .command("check")
+  checklistOptions(program
+    .command("check"))
     .description("run a Pulumi program under the mocks, drive the real policy pack over the Analyzer protocol, print violations and write the reports")
     .option("--cwd <dir>", "where to find the Pulumi project (Pulumi.yaml here or above; default: the current directory)")
     .option("--program <module>", "program module (default: the project's main, as `pulumi preview` runs it)")
@@ -61,7 +73,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
     .option("--timings", "measure pack start-up and Analyze round trips (sequential calls)")
     .option("--concurrency <n>", "Analyze calls in flight", positiveInt, 8)
-    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number }) => {
+    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string }) => {
       const { cwd: searchDir, ...rest } = o;
       const res = await runCheck({ ...rest, ...(searchDir !== undefined ? { searchDir } : {}), cwd: io.cwd, stderr: io.stderr });
       io.stdout.write(res.output);
@@ -70,8 +82,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       code = res.exitCode;
     });
 
-  program
-    .command("audit")
+  checklistOptions(program
+    .command("audit"))
     .description("evaluate every policy against a `pulumi stack export` file, or report the policy events of a `pulumi preview --event-log` file")
     .option("--state <file>", "pulumi stack export (deployment version 3)")
     .option("--events <file>", "pulumi preview --event-log file (JSON lines)")
@@ -80,7 +92,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--out <file>", "write the report to a file instead of stdout (atomically; never onto an input, never through a symbolic link)")
     .option("--force", "with --out: write through a symbolic link to the file it points to")
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
-    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; force?: boolean; today?: string }) => {
+    .option("--signoff <file>", "a service's sign-off file (YAML: signed manual lines, roles, not-applicable declarations); repeatable", collect)
+    .action(async (o: { state?: string; events?: string; config?: string; format: Format; out?: string; force?: boolean; today?: string; checklist?: string[]; checklists?: string; signoff?: string[] }) => {
       const res = await runAudit({ ...o, cwd: io.cwd });
       if (o.out !== undefined) {
         if (o.out === "") throw new InputError("--out: an empty path. Fix: give a file path, or omit --out to print the report.");
@@ -107,6 +120,27 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const res = await runSql({ ...o, dir, cwd: io.cwd });
       io.stdout.write(res.output);
       code = res.exitCode;
+    });
+
+  program
+    .command("verify")
+    .description("recompute the digest of a JSON report (readiness.json): exit 0 when untouched, 1 when edited")
+    .argument("<report>", "the JSON report")
+    .action((file: string) => {
+      const r = verifyReport(readInput(path.resolve(io.cwd, file), "JSON report", file), file);
+      if (r.ok) io.stdout.write(`${safeLine(file)}: untouched (sha256 ${r.found}).\n`);
+      else io.stdout.write(`${safeLine(file)}: EDITED: its content has sha256 ${r.found}, the report says ${safeLine(r.expected)}.\n`);
+      code = r.ok ? 0 : 1;
+    });
+
+  program
+    .command("checklist")
+    .description("read a readiness checklist (Markdown) and print each line with the gates it maps to (marker, gate catalog or phrase) or manual")
+    .argument("<file>", "the checklist file")
+    .option("--service <name>", "the service it belongs to (default: the file's name, or its folder for SERVICE_READINESS.md)")
+    .action((file: string, o: { service?: string }) => {
+      io.stdout.write(neutralise(describeChecklist(checklistForFile(path.resolve(io.cwd, file), file, o.service))));
+      code = 0;
     });
 
   try {

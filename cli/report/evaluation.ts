@@ -9,6 +9,7 @@ import { StackView } from "../../policypack/src/access/stack";
 import { prepareAll, type PackConfig } from "../../policypack/src/engine/evaluate";
 import { initRules, type Rule } from "../../policypack/src/engine/rule";
 import { runResource, runStack, type Finding } from "../../policypack/src/engine/run";
+import { evidenceFilter, provesAbsence } from "./evidence";
 
 export interface ResourceRef {
   readonly urn: string;
@@ -105,12 +106,18 @@ export async function evaluateLocal(
         // attributes the finding to the service the resource belongs to (labels inherited from parents).
         for (const f of runResource(p, v)) findings.push(ref.service && f.service === undefined ? { ...f, service: ref.service } : f);
       }
-      checked.set(p.gate.name, refs);
+      // "No static key anywhere": with no resource of its kind, the whole stack is what it checked.
+      const root = refs.length === 0 && provesAbsence(p.gate.name) ? stack.ofType("pulumi:pulumi:Stack")[0] : undefined;
+      checked.set(p.gate.name, root ? [refOf(stack, root)] : refs);
     } else {
-      stack.startTrace();
-      findings.push(...runStack(p, stack));
-      const seen = stack.stopTrace();
-      checked.set(p.gate.name, seen === "stack" ? "stack" : seen.map((r) => refOf(stack, r)));
+      // A fresh view per stack gate: the pack's helpers memoise per view, and a query answered from
+      // another gate's cache would not be traced (the gate would look as if it checked nothing).
+      const own = new TracingStackView(stackInputs, opts.facts);
+      own.startTrace();
+      findings.push(...runStack(p, own));
+      const seen = own.stopTrace();
+      const keep = evidenceFilter(p.gate.name);
+      checked.set(p.gate.name, seen === "stack" ? "stack" : seen.filter(keep).map((r) => refOf(own, r)));
     }
   }
   return { findings, checked, evaluated };

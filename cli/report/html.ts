@@ -4,6 +4,7 @@
  */
 import {
   countsLine,
+  NO_EVIDENCE,
   STATUS_LABEL,
   type ChecklistReport,
   type GateEvidence,
@@ -40,6 +41,8 @@ code { font: 12px/1.4 "DejaVu Sans Mono", "Liberation Mono", Menlo, monospace; b
 .badge.small { min-width: 0; white-space: normal; }
 .s-pass { background: var(--pass); } .s-fail { background: var(--fail); } .s-warn { background: var(--warn); }
 .s-undecided { background: var(--undecided); } .s-waived { background: var(--waived); } .s-not-applicable { background: var(--na); }
+.s-signed { background: var(--manual); }
+.s-no-evidence { background: #fff; color: var(--fail); border: 1px dashed var(--fail); }
 .s-not-evaluated { background: var(--na); } .s-manual { background: var(--manual); }
 ul.lines { list-style: none; padding: 0; margin: 0; }
 ul.lines > li { padding: 6px 0; border-bottom: 1px dashed var(--line); }
@@ -64,9 +67,11 @@ const SYMBOL: Readonly<Record<LineStatus, string>> = {
   warn: "⚠",
   undecided: "?",
   waived: "◐",
+  "no-evidence": "∅",
   "not-applicable": "–",
   "not-evaluated": "○",
   manual: "✍",
+  signed: "✒",
 };
 
 function badge(s: LineStatus, small = false): string {
@@ -74,10 +79,10 @@ function badge(s: LineStatus, small = false): string {
 }
 
 function checkedHtml(e: GateEvidence): string {
-  if (e.checked === undefined) return "no violation reported";
-  if (e.checked === "stack") return "evaluated over the whole stack";
-  if (e.checked.length === 0) return "no resources of the checked types for this service";
-  const names = e.checked.slice(0, MAX_LISTED).map((r) => `<code>${esc(r.name)}</code>`);
+  if (e.checked === undefined) return NO_EVIDENCE.unknown;
+  if (e.checked === "stack") return NO_EVIDENCE.stack;
+  if (e.checked.length === 0) return NO_EVIDENCE.none;
+  const names = e.checked.slice(0, MAX_LISTED).map((r) => `<code>${esc(r.name)}</code>${r.service === undefined ? " (stack-level)" : ""}`);
   const more = e.checked.length > MAX_LISTED ? `, and ${e.checked.length - MAX_LISTED} more` : "";
   return `checked ${e.checked.length} resource${e.checked.length === 1 ? "" : "s"}: ${names.join(", ")}${more}`;
 }
@@ -105,11 +110,11 @@ function evidenceHtml(l: LineReport): string {
 
 function checklistHtml(c: ChecklistReport): string {
   const parts: string[] = [];
-  parts.push(`<h2 id="${c.seed}-${esc(c.service)}">${esc(c.title)}</h2>`);
+  parts.push(`<h2 id="${esc(c.anchor)}">${esc(c.title)}</h2>`);
   parts.push(`<p class="intro"><strong>${esc(c.heading)}</strong>: ${esc(c.intro)}</p>`);
   for (const s of c.sections) {
     parts.push(`<h3>${esc(s.title)}</h3>`);
-    if (c.seed === "001") {
+    if (c.layout === "table") {
       parts.push("<table><thead><tr><th>Gate</th><th>Status</th><th>Notes</th><th>Evidence</th></tr></thead><tbody>");
       for (const l of s.lines) {
         parts.push(`<tr id="${esc(l.id)}"><td>${esc(l.text)}</td><td>${badge(l.status)}</td><td>${esc(l.note ?? "")}</td><td>${evidenceHtml(l)}</td></tr>`);
@@ -147,7 +152,7 @@ export function renderHtml(report: Report): string {
     `<h2>Summary</h2>`,
     `<table class="counts"><thead><tr><th>Checklist</th>${statuses.map((st) => `<th>${badge(st, true)}</th>`).join("")}</tr></thead><tbody>`,
     ...report.checklists.map(
-      (c) => `<tr><td><a href="#${c.seed}-${esc(c.service)}">${esc(c.title)}</a></td>${statuses.map((st) => `<td>${c.counts[st]}</td>`).join("")}</tr>`,
+      (c) => `<tr><td><a href="#${esc(c.anchor)}">${esc(c.title)}</a></td>${statuses.map((st) => `<td>${c.counts[st]}</td>`).join("")}</tr>`,
     ),
     `</tbody></table>`,
     ...report.checklists.map(checklistHtml),

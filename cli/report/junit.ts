@@ -3,7 +3,8 @@
  *
  * Mandatory violations (and config problems) are failures; advisory and undecided findings are
  * passing cases whose system-out carries the message; waived findings are skipped with the waiver;
- * a policy without findings is one passing case; a policy that did not run is one skipped case.
+ * a policy without findings is one passing case when it checked at least one resource, else one
+ * skipped case saying there is no evidence; a policy that did not run is one skipped case.
  */
 import { nameFromUrn, typeFromUrn } from "../../policypack/src/access/resource";
 import type { Report, ReportFinding, WaivedFinding } from "./model";
@@ -72,10 +73,17 @@ export function renderJunit(report: Report): string {
       cases.push({ name: unique(caseName(w)), body: `<skipped${attrs({ message: msg })}/>`, failure: false, skipped: true });
     }
     if (cases.length === 0) {
+      // A policy passes only on evidence: one that checked no resource is skipped with the reason.
+      const noEvidence =
+        p.checkedResources === undefined
+          ? "no evidence: the input does not say which resources the policy checked; the checklist line needs sign-off"
+          : "no evidence: the policy checked no resource of this stack; the checklist line needs sign-off";
       cases.push(
-        p.evaluated
-          ? { name: "no violations", body: "", failure: false, skipped: false }
-          : { name: "not evaluated", body: `<skipped${attrs({ message: "the policy did not run (disabled or not in this pack version); the checklist line needs sign-off" })}/>`, failure: false, skipped: true },
+        !p.evaluated
+          ? { name: "not evaluated", body: `<skipped${attrs({ message: "the policy did not run (disabled or not in this pack version); the checklist line needs sign-off" })}/>`, failure: false, skipped: true }
+          : (p.checkedResources ?? 0) > 0
+            ? { name: "no violations", body: `<system-out>${xmlEscape(`checked ${p.checkedResources ?? 0} resource${p.checkedResources === 1 ? "" : "s"}`)}</system-out>`, failure: false, skipped: false }
+            : { name: "no evidence", body: `<skipped${attrs({ message: noEvidence })}/>`, failure: false, skipped: true },
       );
     }
     const f = cases.filter((c) => c.failure).length;

@@ -6,6 +6,7 @@
  */
 import {
   countsLine,
+  NO_EVIDENCE,
   STATUS_LABEL,
   type ChecklistReport,
   type GateEvidence,
@@ -48,10 +49,10 @@ function statusText(s: LineStatus): string {
 }
 
 function checkedText(e: GateEvidence): string {
-  if (e.checked === undefined) return "no violation reported";
-  if (e.checked === "stack") return "evaluated over the whole stack";
-  if (e.checked.length === 0) return "no resources of the checked types for this service";
-  const names = e.checked.slice(0, MAX_LISTED).map((r) => `${code(r.name)} (${md(r.type)})`);
+  if (e.checked === undefined) return NO_EVIDENCE.unknown;
+  if (e.checked === "stack") return NO_EVIDENCE.stack;
+  if (e.checked.length === 0) return NO_EVIDENCE.none;
+  const names = e.checked.slice(0, MAX_LISTED).map((r) => `${code(r.name)} (${md(r.type)}${r.service === undefined ? ", stack-level" : ""})`);
   const more = e.checked.length > MAX_LISTED ? `, and ${e.checked.length - MAX_LISTED} more` : "";
   return `checked ${e.checked.length} resource${e.checked.length === 1 ? "" : "s"}: ${names.join(", ")}${more}`;
 }
@@ -80,7 +81,7 @@ function evidenceItems(l: LineReport): EvidenceItem[] {
 }
 
 function tick(s: LineStatus): string {
-  return s === "pass" || s === "not-applicable" ? "[x]" : "[ ]";
+  return s === "pass" || s === "signed" ? "[x]" : "[ ]";
 }
 
 function bulletChecklist(c: ChecklistReport): string[] {
@@ -90,6 +91,8 @@ function bulletChecklist(c: ChecklistReport): string[] {
     for (const l of s.lines) {
       out.push(`- ${tick(l.status)} ${md(l.text)} — ${statusText(l.status)}`);
       for (const sub of l.sub ?? []) out.push(`  - ${md(sub)}`);
+      for (const b of l.signedBy ?? []) out.push(`  - signed off by ${md(b.name)} (${md(b.role)}, ${md(b.email)}) on ${md(b.date)}${b.note ? `: ${md(b.note)}` : ""}`);
+      if (l.declaration) out.push(`  - declared not applicable until ${md(l.declaration.expires)} by ${md(l.declaration.approver)}: ${md(l.declaration.justification)}`);
       for (const e of evidenceItems(l)) {
         out.push(`  - ${e.text}`);
         for (const f of e.findings) out.push(`    - ${f}`);
@@ -118,7 +121,18 @@ function tableChecklist(c: ChecklistReport): string[] {
 
 function countsCells(c: ChecklistReport): string {
   const k = c.counts;
-  return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["not-applicable"], k["not-evaluated"], k.manual].join(" | ");
+  return [k.pass, k.fail, k.warn, k.undecided, k.waived, k["no-evidence"], k["not-applicable"], k["not-evaluated"], k.manual, k.signed].join(" | ");
+}
+
+function provenanceRows(report: Report): string[] {
+  const p = report.provenance;
+  if (!p) return [];
+  return [
+    `| Evidence taken | ${md(p.evidenceTime)} (${p.evidenceTimeSource === "manifest" ? "the export's manifest.time" : p.evidenceTimeSource === "SOURCE_DATE_EPOCH" ? "SOURCE_DATE_EPOCH" : "run time"}) |`,
+    `| Input | ${code(p.input.file)} sha256 ${code(p.input.sha256)} |`,
+    ...(p.config ? [`| Config | ${code(p.config.file)} sha256 ${code(p.config.sha256)} |`] : []),
+    `| Tool | ${md(p.tool.name)} ${md(p.tool.version)} |`,
+  ];
 }
 
 export function renderMarkdown(report: Report): string {
@@ -132,6 +146,7 @@ export function renderMarkdown(report: Report): string {
     "|---|---|",
     `| Source | ${kind} ${code(src.file)}${src.project ? ` (project ${code(src.project)}${src.stack ? `, stack ${code(src.stack)}` : ""})` : ""} |`,
     `| Policy pack | ${md(report.pack.name)} ${md(report.pack.version)} |`,
+    ...provenanceRows(report),
     `| Resources | ${s.resources} |`,
     ...(report.date ? [`| Evaluated on | ${md(report.date)} |`] : []),
     `| Result | ${s.result === "fail" ? "❌ **NOT READY**" : "✅ **ready**"}: ${countsLine(s)} |`,
@@ -140,15 +155,20 @@ export function renderMarkdown(report: Report): string {
     "",
     "## Summary",
     "",
-    "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ➖ | ⏸️ | ✍️ |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...report.checklists.map((c) => `| [${md(c.title)}](#${c.seed}-${c.service}) | ${countsCells(c)} |`),
+    "| Checklist | ✅ | ❌ | ⚠️ | ❔ | 🟡 | ⭕ | ➖ | ⏸️ | ✍️ | 🖋️ |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    ...report.checklists.map((c) => `| [${md(c.title)}](#${c.anchor}) | ${countsCells(c)} |`),
     "",
   ];
   for (const c of report.checklists) {
-    out.push(`<a id="${c.seed}-${c.service}"></a>`, "", `## ${md(c.title)}`, "", `**${md(c.heading)}** — ${md(c.intro)}`, "");
-    out.push(...(c.seed === "001" ? tableChecklist(c) : bulletChecklist(c)));
+    out.push(`<a id="${c.anchor}"></a>`, "", `## ${md(c.title)}`, "", `**${md(c.heading)}** — ${md(c.intro)}`, "");
+    out.push(...(c.layout === "table" ? tableChecklist(c) : bulletChecklist(c)));
     out.push(`_${md(c.signOff)}_ — ${statusText("manual")}`, "");
+    if (c.roles.length > 0) {
+      out.push("| Role | Name | Date |", "|---|---|---|");
+      for (const r of c.roles) out.push(`| ${md(r.role)} | ${r.signedBy ? `${md(r.signedBy.name)} (${md(r.signedBy.email)})` : "TBD"} | ${r.signedBy ? md(r.signedBy.date) : ""} |`);
+      out.push("");
+    }
   }
   out.push("## All findings", "");
   if (report.violations.length === 0) out.push("None.", "");

@@ -7,7 +7,10 @@
  */
 import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
-import { CHECKLISTS, gateLines, type ChecklistItem, type GateLine } from "../checklists";
+import { CHECKLISTS, checklistsForServices, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
+import type { Provenance } from "../provenance";
+import type { NotApplicableEntry, SignOffEntry, SignOffs } from "../signoff";
+import { InputError } from "../state";
 import type { Checked, ResourceRef } from "./evaluation";
 
 export type ReportLevel = "mandatory" | "advisory";
@@ -37,7 +40,7 @@ export interface WaivedFinding extends Omit<ReportFinding, "kind"> {
   readonly waiverFor: string;
 }
 
-export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "not-applicable" | "not-evaluated" | "manual";
+export type LineStatus = "pass" | "fail" | "warn" | "undecided" | "waived" | "no-evidence" | "not-applicable" | "not-evaluated" | "manual" | "signed";
 
 export interface GateEvidence {
   readonly gate: string;
@@ -56,6 +59,10 @@ export interface LineReport {
   readonly sub?: readonly string[];
   readonly status: LineStatus;
   readonly evidence: readonly GateEvidence[];
+  /** Who signed the (manual) line, from a sign-off file. */
+  readonly signedBy?: readonly SignOffEntry[];
+  /** The not-applicable declaration that decides the line. */
+  readonly declaration?: NotApplicableEntry;
 }
 
 export interface SectionReport {
@@ -67,14 +74,23 @@ export interface SectionReport {
 export type StatusCounts = Readonly<Record<LineStatus, number>>;
 
 export interface ChecklistReport {
-  readonly seed: SeedId;
+  /** The seed document (000, 001, 002); absent for a team's own checklist. */
+  readonly seed?: SeedId;
   readonly service: string;
+  /** The checklist file, as given (package files: checklists/<name>.md). */
+  readonly file: string;
+  /** Bullets (or task lists) or a Gate | Status | Notes table, as the file lays its lines out. */
+  readonly layout: "bullets" | "table";
+  /** The id of the checklist's heading in the Markdown and HTML reports. */
+  readonly anchor: string;
   readonly title: string;
   readonly heading: string;
   readonly intro: string;
   readonly signOff: string;
   readonly sections: readonly SectionReport[];
   readonly counts: StatusCounts;
+  /** The checklist's own sign-off roles, filled from the sign-off file where it names them. */
+  readonly roles: readonly { readonly role: string; readonly signedBy?: SignOffEntry }[];
 }
 
 export interface PolicyMeta {
@@ -87,6 +103,8 @@ export interface PolicyMeta {
   readonly url: string;
   readonly gate: readonly GateLine[];
   readonly evaluated: boolean;
+  /** How many resources the policy checked (evidence); absent when the input does not say. */
+  readonly checkedResources?: number;
 }
 
 export interface ReportSource {
@@ -116,6 +134,8 @@ export interface Summary extends Counts {
 }
 
 export interface Report {
+  /** When the evidence was taken, digests of the input and config, pack and tool versions. */
+  readonly provenance?: Provenance;
   readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
   readonly pack: { readonly name: string; readonly version: string };
   readonly source: ReportSource;
@@ -140,7 +160,18 @@ export interface ReportInput {
   readonly evaluated: readonly string[];
   /** Gate → resources it checked; omitted when not known (event logs without summaries). */
   readonly checked?: ReadonlyMap<string, Checked>;
+  /** The checklists available (default: the three seed checklists in checklists/). */
+  readonly checklists?: readonly Checklist[];
+  /**
+   * The services the stack holds (labels, parents); a stack without labels is one service named
+   * after the project. When given, exactly these services are reported, each with its checklist
+   * (the default template for a service without one). When omitted, every available checklist is.
+   */
+  readonly services?: readonly string[];
   readonly notes?: readonly string[];
+  readonly provenance?: Provenance;
+  /** Sign-off files, one per service (`--signoff`). */
+  readonly signoffs?: readonly SignOffs[];
 }
 
 export const NO_SERVICE = "(no service)";
@@ -228,7 +259,9 @@ function gateStatus(
   if (findings.some((f) => f.kind === "violation" || f.kind === "config")) return "warn";
   if (findings.length > 0) return "undecided";
   if (waived.length > 0) return "waived";
-  if (Array.isArray(checked) && checked.length === 0) return "not-applicable";
+  // A pass needs a checked resource: a gate that looked at nothing (or whose evidence is not
+  // known) proves nothing, whatever it reported.
+  if (!Array.isArray(checked) || checked.length === 0) return "no-evidence";
   return "pass";
 }
 
@@ -236,11 +269,13 @@ const SEVERITY_OF_STATUS: Readonly<Record<LineStatus, number>> = {
   fail: 0,
   warn: 1,
   undecided: 2,
-  "not-evaluated": 3,
-  waived: 4,
-  pass: 5,
-  "not-applicable": 6,
-  manual: 7,
+  "no-evidence": 3,
+  "not-evaluated": 4,
+  waived: 5,
+  pass: 6,
+  "not-applicable": 7,
+  signed: 8,
+  manual: 9,
 };
 
 /** The worst status of a line's gates (a line passes only when every gate passes). */
@@ -283,15 +318,36 @@ function statusCounts(lines: readonly LineReport[]): StatusCounts {
     warn: 0,
     undecided: 0,
     waived: 0,
+    "no-evidence": 0,
     "not-applicable": 0,
     "not-evaluated": 0,
     manual: 0,
+    signed: 0,
   };
   for (const l of lines) c[l.status]++;
   return c;
 }
 
+function checkedCount(c: Checked | undefined): number {
+  return Array.isArray(c) ? c.length : 0;
+}
+
+/**
+ * Inputs that prove nothing are bad input, never "ready": an empty stack, a config that disables
+ * every policy. (An event log without a policy event of this pack is refused by its reader.)
+ */
+export function assertProvesSomething(input: Pick<ReportInput, "resources" | "evaluated" | "source">): void {
+  // An event log may carry policy events without resource events: its policy events are what it proves.
+  if (input.resources === 0 && input.source.kind !== "events") {
+    throw new InputError(`${input.source.file}: the stack holds no resource, so nothing can be proven ready. Fix: audit a stack that has been deployed (or a program that declares resources).`);
+  }
+  if (input.evaluated.length === 0) {
+    throw new InputError(`the pack config disables every policy, so nothing can be proven ready. Fix: enable the policies (remove "all": "disabled" or enable them one by one).`);
+  }
+}
+
 export function buildReport(input: ReportInput): Report {
+  assertProvesSomething(input);
   const violations = input.findings.filter((f) => f.kind !== "waived").map(toReportFinding).sort(compareFindings);
   const waived = input.findings.filter((f) => f.kind === "waived").map(toWaived).sort(compareFindings);
   const evaluated = new Set(input.evaluated);
@@ -306,23 +362,56 @@ export function buildReport(input: ReportInput): Report {
   }
   const total = totals.get("all") ?? emptyCounts();
 
-  const checklists: ChecklistReport[] = CHECKLISTS.map((c) => {
+  const available = input.checklists ?? CHECKLISTS;
+  const selection = input.services ? checklistsForServices(available, input.services) : { checklists: available, notes: [] };
+  const today = input.date ?? input.provenance?.evidenceTime.slice(0, 10);
+  const signNotes: string[] = [];
+  for (const so of input.signoffs ?? []) {
+    const c = selection.checklists.find((x) => x.service === so.service);
+    if (!c) throw new InputError(`${so.file}: service '${so.service}' has no checklist in this report (services: ${selection.checklists.map((x) => x.service).join(", ")}).`);
+    const texts = new Set(c.sections.flatMap((s) => s.items.map((i) => i.text)));
+    for (const e of [...so.signoffs, ...so.notApplicable]) {
+      if (e.line !== undefined && !texts.has(e.line)) throw new InputError(`${so.file}: '${e.line}' is not a line of the ${so.service} checklist (${c.file}). Fix: copy the line as written.`);
+    }
+  }
+  const signing = (service: string) => (input.signoffs ?? []).find((x) => x.service === service);
+  const checklists: ChecklistReport[] = selection.checklists.map((c) => {
+    const so = signing(c.service);
     const sections = c.sections.map((s) => {
       const sec: SectionReport = {
         title: s.title,
-        lines: s.items.map((item) => lineReport(item, c.service, violations, waived, evaluated, input.checked)),
+        lines: s.items.map((item) => {
+          const l = lineReport(item, c.service, violations, waived, evaluated, input.checked);
+          const na = so?.notApplicable.find((d) => d.line === item.text);
+          if (na && (l.status === "no-evidence" || l.status === "manual" || l.status === "not-evaluated")) {
+            if (today === undefined || na.expires >= today) return { ...l, status: "not-applicable", declaration: na };
+            signNotes.push(`${so?.file ?? ""}: the not-applicable declaration of '${item.text}' expired on ${na.expires}.`);
+          } else if (na) {
+            signNotes.push(`${so?.file ?? ""}: '${item.text}' has evidence (${l.status}); its not-applicable declaration is ignored.`);
+          }
+          const signed = so?.signoffs.filter((x) => x.line === item.text) ?? [];
+          if (signed.length > 0 && l.status === "manual") return { ...l, status: "signed", signedBy: signed };
+          return l;
+        }),
       };
       return s.signOff ? { ...sec, signOff: s.signOff } : sec;
     });
     return {
-      seed: c.seed,
+      ...(c.seed ? { seed: c.seed } : {}),
       service: c.service,
+      file: c.file,
+      layout: c.layout,
+      anchor: `${c.seed ?? "service"}-${c.service.replace(/[^A-Za-z0-9._-]/g, "-")}`,
       title: c.title,
       heading: c.heading,
       intro: c.intro,
       signOff: c.signOff,
       sections,
       counts: statusCounts(sections.flatMap((s) => s.lines)),
+      roles: c.signOffRoles.map((role) => {
+        const by = so?.signoffs.find((x) => x.line === undefined && x.role.toLowerCase() === role.toLowerCase());
+        return by ? { role, signedBy: by } : { role };
+      }),
     };
   });
 
@@ -337,6 +426,7 @@ export function buildReport(input: ReportInput): Report {
     url: gateDocsUrl(g.name),
     gate: gateLines(g.name),
     evaluated: evaluated.has(g.name),
+    ...(input.checked ? { checkedResources: checkedCount(input.checked.get(g.name)) } : {}),
   }));
   // Policies found in the input that the catalog does not know (another pack in an event log).
   for (const name of [...new Set([...violations, ...waived].map((f) => f.policy))].sort()) {
@@ -373,6 +463,7 @@ export function buildReport(input: ReportInput): Report {
   };
 
   const report: Report = {
+    ...(input.provenance ? { provenance: input.provenance } : {}),
     tool: {
       name: "readiness-guard",
       version: input.toolVersion,
@@ -385,7 +476,7 @@ export function buildReport(input: ReportInput): Report {
     summary,
     policies,
     checklists,
-    notes: [...(input.notes ?? [])],
+    notes: [...selection.notes, ...signNotes, ...(input.notes ?? [])],
   };
   return input.date ? { ...report, date: input.date } : report;
 }
@@ -399,6 +490,13 @@ export function countsLine(s: Counts): string {
   return `${plural(s.mandatory, "mandatory violation")}, ${s.advisory} advisory, ${s.undecided} undecided, ${s.waived} waived`;
 }
 
+/** Why a gate's evidence is empty, as the text formats say it. */
+export const NO_EVIDENCE = {
+  unknown: "no evidence: the input does not say which resources the policy checked",
+  stack: "no evidence: the policy looked at no resource of this stack",
+  none: "no evidence: no resource of this service (nor a stack-level one) of the kinds the policy is defined over",
+} as const;
+
 /** Symbols and labels of line statuses, shared by the text formats. */
 export const STATUS_LABEL: Readonly<Record<LineStatus, { symbol: string; label: string }>> = {
   pass: { symbol: "✅", label: "passed" },
@@ -406,7 +504,9 @@ export const STATUS_LABEL: Readonly<Record<LineStatus, { symbol: string; label: 
   warn: { symbol: "⚠️", label: "advisory violation" },
   undecided: { symbol: "❔", label: "undecided until apply" },
   waived: { symbol: "🟡", label: "waived" },
+  "no-evidence": { symbol: "⭕", label: "no evidence: nothing was checked" },
   "not-applicable": { symbol: "➖", label: "nothing to check" },
   "not-evaluated": { symbol: "⏸️", label: "not evaluated: needs sign-off" },
+  signed: { symbol: "🖋️", label: "signed off" },
   manual: { symbol: "✍️", label: "manual: needs sign-off" },
 };

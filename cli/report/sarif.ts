@@ -48,6 +48,8 @@ function ruleOf(p: PolicyMeta): sarif.ReportingDescriptor {
       "security-severity": SECURITY_SEVERITY[p.severity],
       severity: p.severity,
       checklistLines: p.gate.map(lineText),
+      // The evidence: how many resources the policy checked (0 = no evidence, never a pass).
+      ...(p.checkedResources !== undefined ? { checkedResources: p.checkedResources } : {}),
     },
   };
 }
@@ -133,7 +135,17 @@ export function renderSarif(report: Report): string {
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: report.notes.map((n) => ({ level: "note", message: { text: n } })),
+            toolExecutionNotifications: [
+              ...report.notes.map((n) => ({ level: "note" as const, message: { text: n } })),
+              // No vacuous pass: a policy that ran without findings but checked nothing says so.
+              ...report.policies
+                .filter((p) => p.evaluated && p.checkedResources === 0 && !report.violations.some((v) => v.policy === p.name))
+                .map((p) => ({
+                  level: "warning" as const,
+                  message: { text: `${p.name}: no evidence: the policy checked no resource of this stack; its checklist lines are not passed.` },
+                  descriptor: { id: p.name },
+                })),
+            ],
           },
         ],
         results: [...report.violations.map(result), ...report.waived.map(result)],

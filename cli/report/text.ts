@@ -70,11 +70,11 @@ export function renderText(report: Report, opts: TextOptions): string {
   );
   for (const c of report.checklists) {
     const k = c.counts;
-    const automated = k.pass + k.fail + k.warn + k.undecided + k.waived + k["not-applicable"] + k["not-evaluated"];
-    const parts = (["pass", "fail", "warn", "undecided", "waived", "not-applicable", "not-evaluated"] as const)
+    const automated = k.pass + k.fail + k.warn + k.undecided + k.waived + k["no-evidence"] + k["not-applicable"] + k["not-evaluated"];
+    const parts = (["pass", "fail", "warn", "undecided", "waived", "no-evidence", "not-applicable", "not-evaluated"] as const)
       .filter((st) => k[st] > 0)
       .map((st) => `${k[st]} ${STATUS_LABEL[st].label}`);
-    out.push(`  ${c.service}: ${automated} automated line${automated === 1 ? "" : "s"} (${parts.join(", ") || "none"}), ${k.manual} manual line${k.manual === 1 ? "" : "s"} need sign-off`);
+    out.push(`  ${c.service}: ${automated} automated line${automated === 1 ? "" : "s"} (${parts.join(", ") || "none"}), ${k.manual} manual line${k.manual === 1 ? "" : "s"} need sign-off${k.signed > 0 ? `, ${k.signed} signed off` : ""}`);
   }
   return out.join("\n") + "\n";
 }

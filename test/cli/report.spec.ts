@@ -150,18 +150,25 @@ describe("audit report (cli/report)", function () {
           finding({ policy: "alert-runbooks", kind: "undecided", level: "advisory", message: "unknown until apply" }),
           finding({ policy: "some-other-pack-policy", severity: "low", service: undefined }),
         ],
-        evaluated: ["cmek-required", "kms-key-hygiene", "workload-telemetry", "alert-runbooks", "uptime-checks"],
+        evaluated: ["cmek-required", "kms-key-hygiene", "workload-telemetry", "alert-runbooks", "uptime-checks", "log-archive-sink"],
         checked: new Map<string, Checked>([
           ["cmek-required", [{ urn, name: "invoices", type: "gcp:storage/bucket:Bucket", service: "maintenance" }]],
-          ["kms-key-hygiene", "stack"],
+          // An unlabelled key: stack-level evidence, on every service's line.
+          ["kms-key-hygiene", [{ urn: `${P}gcp:kms/cryptoKey:CryptoKey::ring-key`, name: "ring-key", type: "gcp:kms/cryptoKey:CryptoKey" }]],
           ["uptime-checks", []],
+          ["log-archive-sink", "stack"],
         ]),
       });
       assert.equal(line(r, "maintenance", "CMEK enabled on Cloud SQL and melmastoon-vendor-invoices/ bucket").status, "waived");
       assert.equal(line(r, "maintenance", "OTel tracing enabled with required attributes (per OBSERVABILITY.md §1)").status, "warn");
       assert.equal(line(r, "maintenance", "Alerts configured per OBSERVABILITY.md §6 with runbook links").status, "undecided");
-      assert.equal(line(r, "maintenance", "Synthetic checks running every 60 s from 3 regions").status, "not-applicable");
+      // A gate that checked nothing is no evidence, never a pass nor "nothing to check".
+      assert.equal(line(r, "maintenance", "Synthetic checks running every 60 s from 3 regions").status, "no-evidence");
+      assert.equal(line(r, "maintenance", "BigQuery archive sink connected and ingesting").status, "no-evidence", "looked at no resource");
       assert.equal(line(r, "config", "Secret rotation procedure documented").status, "pass", "stack-wide evidence");
+      assert.deepEqual(line(r, "registration", "Outbox lag alert firing + tested").status, "not-evaluated");
+      assert.equal(worst(["pass", "no-evidence"]), "no-evidence");
+      assert.equal(worst(["no-evidence", "fail"]), "fail");
       assert.equal(r.summary.result, "fail", "the other pack's mandatory finding");
       assert.deepEqual(r.summary.byService["(no service)"], { mandatory: 1, advisory: 0, undecided: 0, waived: 0 });
       assert.deepEqual(r.summary.byService["maintenance"], { mandatory: 0, advisory: 1, undecided: 1, waived: 1 });
@@ -187,7 +194,10 @@ describe("audit report (cli/report)", function () {
     it("is deterministic: the same export in another order gives byte-identical reports", async () => {
       const reversed = mutatedExport((d) => resourcesOf(d).reverse());
       const again = await auditState(reversed, { config: AUDIT_CONFIG, today: TODAY, cwd: ROOT });
-      const same = { ...again, source: report.source };
+      // Another file with other bytes: its own provenance (same evidence time), the rest identical.
+      assert.notEqual(again.provenance?.input.sha256, report.provenance?.input.sha256);
+      assert.equal(again.provenance?.evidenceTime, report.provenance?.evidenceTime);
+      const same = { ...again, source: report.source, provenance: report.provenance };
       for (const f of ["json", "sarif", "junit", "markdown", "html", "text"] as const) {
         assert.equal(render(same, f, { packLocation: "x" }), render(report, f, { packLocation: "x" }), f);
       }
@@ -271,7 +281,10 @@ describe("audit report (cli/report)", function () {
       assert.equal((xml.match(/<testsuite /g) ?? []).length, GATES.length);
       assert.ok(xml.includes('<testcase classname="readiness-guard.data-residency" name="gcp:storage/bucket:Bucket: maintenance-invoices">\n      <failure type="mandatory" message="'));
       assert.ok(xml.includes('<skipped message="waived until 2027-02-28 by sre.lead@acme.example: Exports bucket'));
-      assert.ok(xml.includes('<testcase classname="readiness-guard.regulated-data-retention" name="no violations"/>'));
+      assert.ok(xml.includes('<testcase classname="readiness-guard.regulated-data-retention" name="no violations">\n      <system-out>checked 2 resources</system-out>'));
+      // No vacuous pass: a policy without findings passes only with the resources it checked.
+      assert.doesNotMatch(xml, /name="no violations"\/>/);
+      for (const m of xml.matchAll(/name="no violations">\n {6}<system-out>checked (\d+) resources?</g)) assert.ok(Number(m[1]) > 0);
       // The audit config enables a few policies and disables "all" others: those did not run.
       const enabled = Object.keys(JSON.parse(fs.readFileSync(AUDIT_CONFIG, "utf8")) as Record<string, unknown>).filter((k) => k !== "all");
       assert.equal((xml.match(/name="not evaluated"/g) ?? []).length, GATES.length - enabled.length);
