@@ -20,6 +20,7 @@ import { RULES } from "../policypack/src/gates";
 import { MIGRATIONS_COMPONENT, MIGRATIONS_COMPONENT_LABEL, REQUIRED_EXTENSIONS_ANNOTATION } from "../policypack/src/lib/migrations";
 import { configErrorToInput, configInputError, loadPackConfig, packageRoot, parseToday, readInput, relativeToCwd, toolVersion } from "./audit";
 import { safeLine } from "./report/safe";
+import { artifactLocationOf } from "./report/sarif";
 import { InputError } from "./state";
 
 export type SqlFormat = "text" | "json" | "sarif";
@@ -162,7 +163,7 @@ function renderSarif(r: { findings: readonly SqlFinding[] }): string {
                 locations: [
                   {
                     physicalLocation: {
-                      artifactLocation: f.file.startsWith("/") ? { uri: `file://${encodeURI(f.file)}` } : { uri: f.file.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" },
+                      artifactLocation: artifactLocationOf(f.file),
                       region: { startLine: f.line, startColumn: f.column },
                     },
                   },
