@@ -13,7 +13,6 @@ export type Gate = GateMeta;
 
 export const GATES: readonly Gate[] = RULES.map((r) => r.meta);
 
-export type GateName = string;
 
 const BY_NAME: ReadonlyMap<string, Gate> = new Map(GATES.map((g) => [g.name, g]));
 

@@ -61,23 +61,6 @@ export function stackGate<S>(r: Omit<StackRule<S>, "kind" | "gate">): StackRule<
   return { kind: "stack", gate: r.meta.name, ...r };
 }
 
-type Unattached<R> = Omit<R, "meta">;
-
-/** Identity helpers that keep the settings type inferred from the schema (rules not yet given their record). */
-export function resourceRule<S>(r: Omit<ResourceRule<S>, "kind" | "meta">): Unattached<ResourceRule<S>> {
-  return { kind: "resource", ...r };
-}
-
-export function stackRule<S>(r: Omit<StackRule<S>, "kind" | "meta">): Unattached<StackRule<S>> {
-  return { kind: "stack", ...r };
-}
-
-/** Gives a rule its catalog record; the names must agree. */
-export function withMeta<R extends Rule<S>, S>(meta: GateMeta, rule: Omit<R, "meta">): R {
-  if (rule.gate !== meta.name) throw new Error(`rule ${rule.gate} given the record of ${meta.name}`);
-  return { ...rule, meta } as R;
-}
-
 /**
  * Builds a violation message in the pack's one style:
  * "<subject>: <what is wrong> (found <value>). Fix: <fix>."
