@@ -13,7 +13,6 @@ export type Gate = GateMeta;
 
 export const GATES: readonly Gate[] = RULES.map((r) => r.meta);
 
-
 const BY_NAME: ReadonlyMap<string, Gate> = new Map(GATES.map((g) => [g.name, g]));
 
 export function gateByName(name: string): Gate | undefined {
