@@ -185,6 +185,7 @@ export async function auditState(file: string, opts: AuditOptions = {}): Promise
   };
   return withSecrets(buildReport({
     source: { kind: "state", file: relativeToCwd(file, cwd), project: state.project, stack: state.stackName },
+    sources: state.sources,
     pack: { name: PACK_NAME, version: packVersion() },
     toolVersion: toolVersion(),
     date,

@@ -34,7 +34,8 @@ import {
 } from "./audit";
 import { findingsFromDiagnostic } from "./events";
 import { PolicyConfigError, reconcilePolicyPackConfig, type ConfigEntry } from "./pulumi-config";
-import { loadStackConfigWithSecrets, runProgramFileInChild, type CapturedResource, type RunOptions, type SourcePosition } from "./mock-run";
+import { loadStackConfigWithSecrets, runProgramFileInChild, type CapturedResource, type RunOptions } from "./mock-run";
+import { declarationSites, type SourcePosition } from "./source-positions";
 import { findProjectDir, programOf, readProject, selectStack, stacksOf, type PulumiProject } from "./project";
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
@@ -100,7 +101,7 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Findings of the in-process evaluation that the pack did not report, and vice versa. */
   readonly mismatch: readonly string[];
-  /** Where the program declared each resource (URN → file relative to the project directory, line, column). */
+  /** Where the program declared each resource, in the project's source (see `declarationSites`): URN → file relative to the project directory, line, column. */
   readonly sources: Readonly<Record<string, SourcePosition>>;
 }
 
@@ -283,7 +284,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   // 1. The program, offline, from its project directory, as the Node.js language host runs it.
   const tProgram = process.hrtime.bigint();
   const runner: ProgramRunner =
-    opts.runner ?? ((m, o) => runProgramFileInChild(m, o, 600_000, { cwd: projectDir, typescript: proj.typescript, stackFrames: bundled ? 1 : 30 }));
+    opts.runner ?? ((m, o) => runProgramFileInChild(m, o, 600_000, { cwd: projectDir, typescript: proj.typescript, stackFrames: bundled ? 8 : 30 }));
   let captured: readonly CapturedResource[] & { warnings?: readonly string[] };
   try {
     captured = await runner(program, { project, stack, config, secretKeys, organization });
@@ -410,8 +411,16 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
   }
 
+  const positions = declarationSites(captured);
   const report = withSecrets(buildReport({
-    source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir, root), cwd), project, stack: stack },
+    source: {
+      kind: "preview",
+      file: relativeToCwd(sourceOf(program, projectDir, root), cwd),
+      project,
+      stack: stack,
+      ...(positions.size > 0 ? { root: relativeToCwd(projectDir, cwd) || "." } : {}),
+    },
+    sources: positions,
     pack: { name: info.name, version: info.version },
     toolVersion: toolVersion(),
     date,
@@ -439,7 +448,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     analyzeStackMs: round(analyzeStackMs),
     totalMs: round(ms(t0)),
   };
-  const sources: Record<string, SourcePosition> = {};
-  for (const r of captured) if (r.sourcePosition) sources[r.urn] = r.sourcePosition;
+  const sources: Record<string, SourcePosition> = Object.fromEntries(positions);
   return { report, output, exitCode: report.summary.result === "fail" ? 1 : 0, reports, timings, diagnostics, mismatch, sources };
 }

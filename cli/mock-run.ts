@@ -39,6 +39,7 @@ import { fileURLToPath } from "node:url";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { invokePlaceholder } from "./invoke-placeholder";
+import type { SourcePosition } from "./source-positions";
 import { programErrorLine, programFrame, registerTypeScript } from "./ts-host";
 
 /** The engine's unknown sentinel for strings (what policies receive for values unknown at preview). */
@@ -66,11 +67,7 @@ export interface CapturedResource {
   sourcePosition?: SourcePosition;
 }
 
-export interface SourcePosition {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { SourcePosition };
 
 export interface RunOptions {
   project: string;
@@ -325,7 +322,8 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
   const warnings: string[] = [];
   const cwd = process.cwd();
   const calls = { n: 0 };
-  const warnedCalls = new Set<string>();
+  /** Provider functions answered with placeholders: token → the first part of their warning. */
+  const unanswered = new Map<string, string>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: undefined, state: args.inputs as Record<string, unknown> }),
@@ -338,15 +336,12 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
         // A Helm v3 chart renders through this function: the chart itself is reported (NOT_RENDERABLE).
         if (args.token === "kubernetes:helm:template") return { result: [] };
         const placeholder = invokePlaceholder(args.token, cwd, UNKNOWN_STRING);
-        if (!warnedCalls.has(args.token)) {
-          warnedCalls.add(args.token);
+        if (!unanswered.has(args.token)) {
           const at = callSites.get(args.token);
           const answer = placeholder
             ? `answered with unknown values for its result (${Object.keys(placeholder).join(", ")}), as a preview answers a lookup whose inputs are unknown`
             : "answered with an empty result";
-          warnings.push(
-            `the program called the provider function ${args.token}, which cannot run offline${at ? ` (called at ${at})` : ""}; it was ${answer}, so resources built from it are incomplete`,
-          );
+          unanswered.set(args.token, `the program called the provider function ${args.token}, which cannot run offline${at ? ` (called at ${at})` : ""}; it was ${answer}`);
         }
         return placeholder ?? {};
       },
@@ -415,7 +410,33 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
   await settle(() => ({ key: `${activity}/${calls.n}`, busy: inflight > 0 }));
   if (errors.length > 0) throw new Error(`resource registration failed:\n  ${errors.join("\n  ")}`);
   if (store.logErrorCount > 0) throw new Error(`the program logged ${store.logErrorCount} error(s) (see stderr)`);
-  return build(opts, [...raws.values()].sort((a, b) => a.seq - b.seq), warnings, cwd);
+  const run = build(opts, [...raws.values()].sort((a, b) => a.seq - b.seq), warnings, cwd);
+  warnings.unshift(...lookupWarnings(unanswered, run));
+  return run;
+}
+
+/**
+ * One warning per provider function the run could not answer, naming the resources that received
+ * its unknown values: those with an unknown input that no resource dependency explains (in a
+ * mocked preview, an input built from another resource's output is unknown for that reason alone;
+ * one with no dependency can only come from a lookup). With several unanswered functions the
+ * resources are named for all of them, since a value does not say which lookup it came from.
+ */
+function lookupWarnings(unanswered: ReadonlyMap<string, string>, run: readonly CapturedResource[]): string[] {
+  if (unanswered.size === 0) return [];
+  const receivers = run.filter((r) => Object.entries(r.inputs).some(([k, v]) => (r.propertyDependencies[k] ?? []).length === 0 && holdsUnknown(v)));
+  const named = receivers.map((r) => `'${r.name}' (${r.type}${r.sourcePosition ? `, ${r.sourcePosition.file}:${r.sourcePosition.line}` : ""})`);
+  const who =
+    receivers.length === 0
+      ? "no resource received its unknown values"
+      : `${unanswered.size > 1 ? "resources that received unknown values from this or another unanswered function" : "resources that received its unknown values"}: ${named.join(", ")}; the gates report what they cannot decide on them as undecided`;
+  return [...unanswered.values()].map((w) => `${w}; ${who}`);
+}
+
+function holdsUnknown(v: unknown, depth = 0): boolean {
+  if (v === UNKNOWN_STRING) return true;
+  if (depth > 32 || v === null || typeof v !== "object") return false;
+  return (Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)).some((x) => holdsUnknown(x, depth + 1));
 }
 
 /** The registration's source position, as a path relative to `root` (absolute when outside it). */
@@ -787,7 +808,11 @@ export interface HostOptions {
   readonly cwd?: string;
   /** Register TypeScript (`runtime.options.typescript`, default true): type-check, then run .ts as written. */
   readonly typescript?: boolean;
-  /** Stack frames kept during the run (for the program's error position); default 1 (see READINESS_MOCK_RUN_STACKS). */
+  /**
+   * Stack frames kept during the run: for the program's error position, and for where each resource
+   * was declared (the SDK takes the 5th frame of the Resource constructor, so fewer than 5 records
+   * none); default 1 (see READINESS_MOCK_RUN_STACKS).
+   */
   readonly stackFrames?: number;
 }
 

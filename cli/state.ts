@@ -29,6 +29,7 @@
 import { z } from "zod";
 import type { ResourceInput, StackFacts } from "../policypack/src/access/resource";
 import { isRecord, SECRET_SIG } from "../policypack/src/access/values";
+import { declarationSites, parseExportedPosition, type SourcePosition } from "./source-positions";
 
 /** Bad input (unreadable file, invalid export, bad config): the command exits 2 with this one line. */
 export class InputError extends Error {
@@ -62,6 +63,8 @@ const resourceSchema = z.looseObject({
   delete: z.boolean().optional(),
   external: z.boolean().optional(),
   viewOf: z.string().optional(),
+  /** "project:///index.ts#17,12" (see cli/source-positions.ts). */
+  sourcePosition: z.string().optional(),
 });
 
 /** Deployment v4 features known to the Pulumi CLI 3.248 (pkg/resource/stack/deployment.go supportedFeatures). */
@@ -158,6 +161,8 @@ export interface StackState {
   /** Every resource as AnalyzeStack sees it: outputs, parent, dependencies. */
   readonly stack: readonly ResourceInput[];
   readonly facts: StackFacts;
+  /** URN → where the program declared the resource (relative to the project root), from `sourcePosition`. */
+  readonly sources: ReadonlyMap<string, SourcePosition>;
   /** Stack and project names from the URNs (for the report header). */
   readonly stackName?: string;
   readonly project?: string;
@@ -216,10 +221,17 @@ export function parseStackExport(text: string, file = "stack export"): StackStat
     }
   });
   const first = resources[0]?.urn.split("::");
+  const sources = declarationSites(
+    resources.map((r) => {
+      const at = parseExportedPosition(r.sourcePosition);
+      return { urn: r.urn, ...(r.parent ? { parent: r.parent } : {}), ...(at ? { sourcePosition: at } : {}) };
+    }),
+  );
   return {
     analyze,
     external,
     stack,
+    sources,
     facts: gcpRegion ? { gcpRegion } : {},
     stackName: first?.[0]?.slice("urn:pulumi:".length),
     project: first?.[1],

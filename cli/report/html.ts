@@ -3,6 +3,7 @@
  * the same content as the Markdown report, for auditors who read it in a browser or print it.
  */
 import {
+  sourceText,
   countsLine,
   NO_EVIDENCE,
   STATUS_LABEL,
@@ -163,7 +164,7 @@ export function renderHtml(report: Report): string {
     body.push("<table><thead><tr><th>Level</th><th>Policy</th><th>Resource</th><th>Service</th><th>Message</th></tr></thead><tbody>");
     for (const f of report.violations) {
       body.push(
-        `<tr><td>${esc(f.kind === "violation" ? f.enforcementLevel : `${f.enforcementLevel} (${f.kind})`)}</td><td><code>${esc(f.policy)}</code></td><td>${f.urn ? `<code>${esc(f.urn)}</code>` : "stack"}</td><td>${esc(f.service ?? "")}</td><td>${esc(f.message)}</td></tr>`,
+        `<tr><td>${esc(f.kind === "violation" ? f.enforcementLevel : `${f.enforcementLevel} (${f.kind})`)}</td><td><code>${esc(f.policy)}</code></td><td>${f.urn ? `<code>${esc(f.urn)}</code>` : "stack"}${f.source ? ` at <code>${esc(sourceText(f.source, report.source.root))}</code>` : ""}</td><td>${esc(f.service ?? "")}</td><td>${esc(f.message)}</td></tr>`,
       );
     }
     body.push("</tbody></table>");

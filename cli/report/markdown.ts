@@ -5,6 +5,7 @@
  * approver and expiry, manual lines marked as needing sign-off; then all findings and waivers.
  */
 import {
+  sourceText,
   countsLine,
   NO_EVIDENCE,
   STATUS_LABEL,
@@ -175,7 +176,7 @@ export function renderMarkdown(report: Report): string {
   else {
     out.push("| Level | Policy | Resource | Service | Message |", "|---|---|---|---|---|");
     for (const f of report.violations) {
-      out.push(`| ${f.kind === "violation" ? f.enforcementLevel : `${f.enforcementLevel} (${f.kind})`} | ${code(f.policy)} | ${f.urn ? code(f.urn) : "stack"} | ${md(f.service ?? "")} | ${md(f.message)} |`);
+      out.push(`| ${f.kind === "violation" ? f.enforcementLevel : `${f.enforcementLevel} (${f.kind})`} | ${code(f.policy)} | ${f.urn ? code(f.urn) : "stack"}${f.source ? ` at ${code(sourceText(f.source, report.source.root))}` : ""} | ${md(f.service ?? "")} | ${md(f.message)} |`);
     }
     out.push("");
   }

@@ -5,10 +5,12 @@
  *
  * Deterministic: everything is sorted, and no clock is read (the date appears only when injected).
  */
+import * as path from "node:path";
 import { GATES, gateByName, gateDocsUrl, SEEDS, type SeedId, type Severity } from "../../policypack/src/catalog";
 import type { Finding, FindingKind } from "../../policypack/src/engine/run";
 import { CHECKLISTS, checklistsForServices, gateLines, type Checklist, type ChecklistItem, type GateLine } from "../checklists";
 import type { Provenance } from "../provenance";
+import type { SourcePosition } from "../source-positions";
 import type { NotApplicableEntry, SignOffEntry, SignOffs } from "../signoff";
 import { InputError } from "../state";
 import type { Checked, ResourceRef } from "./evaluation";
@@ -26,8 +28,27 @@ export interface ReportFinding {
   readonly name?: string;
   readonly type?: string;
   readonly service?: string;
+  /**
+   * Where the program declared the resource: the `new Resource(...)` call the SDK sends with the
+   * registration (`pulumi preview`), or the `sourcePosition` a stack export records. `file` is
+   * relative to the project root (`source.root`).
+   */
+  readonly source?: SourcePosition;
   /** The checklist line(s) the policy enforces. */
   readonly gate: readonly GateLine[];
+}
+
+export type { SourcePosition };
+
+/** The position's file relative to the directory the command ran in (`root`: the project root from there). */
+export function sourcePath(at: SourcePosition, root: string | undefined): string {
+  if (!root || root === "." || path.isAbsolute(at.file)) return at.file;
+  return path.posix.join(root.split(path.sep).join("/"), at.file);
+}
+
+/** "infra/index.ts:12:5": the declaration, relative to the directory the command ran in. */
+export function sourceText(at: SourcePosition, root: string | undefined): string {
+  return `${sourcePath(at, root)}:${at.line}:${at.column}`;
 }
 
 export interface WaivedFinding extends Omit<ReportFinding, "kind"> {
@@ -113,6 +134,11 @@ export interface ReportSource {
   readonly file: string;
   readonly project?: string;
   readonly stack?: string;
+  /**
+   * The project root relative to cwd ("." for cwd itself), when findings carry source positions:
+   * each finding's `source.file` is relative to it.
+   */
+  readonly root?: string;
 }
 
 export interface Counts {
@@ -172,6 +198,8 @@ export interface ReportInput {
   readonly provenance?: Provenance;
   /** Sign-off files, one per service (`--signoff`). */
   readonly signoffs?: readonly SignOffs[];
+  /** URN → where the program declared the resource (see `ReportFinding.source`). */
+  readonly sources?: ReadonlyMap<string, SourcePosition>;
 }
 
 export const NO_SERVICE = "(no service)";
@@ -196,7 +224,7 @@ export function compareFindings(a: ReportFinding | WaivedFinding, b: ReportFindi
   );
 }
 
-function toReportFinding(f: Finding): ReportFinding {
+function toReportFinding(f: Finding, sources?: ReadonlyMap<string, SourcePosition>): ReportFinding {
   // Key order is part of the JSON contract's readability: the contract fields first.
   const out: ReportFinding = {
     policy: f.policy,
@@ -207,16 +235,18 @@ function toReportFinding(f: Finding): ReportFinding {
     gate: gateLines(f.policy),
     kind: f.kind === "waived" ? "violation" : f.kind,
   };
-  const extra: { service?: string; name?: string; type?: string } = {};
+  const extra: { service?: string; name?: string; type?: string; source?: SourcePosition } = {};
   if (f.service !== undefined) extra.service = f.service;
   if (f.name !== undefined) extra.name = f.name;
   if (f.type !== undefined) extra.type = f.type;
+  const at = f.urn ? sources?.get(f.urn) : undefined;
+  if (at) extra.source = at;
   return { ...out, ...extra };
 }
 
-function toWaived(f: Finding): WaivedFinding {
+function toWaived(f: Finding, sources?: ReadonlyMap<string, SourcePosition>): WaivedFinding {
   const w = f.waiver;
-  const base = toReportFinding(f);
+  const base = toReportFinding(f, sources);
   const out: WaivedFinding = {
     ...base,
     kind: "waived",
@@ -348,8 +378,8 @@ export function assertProvesSomething(input: Pick<ReportInput, "resources" | "ev
 
 export function buildReport(input: ReportInput): Report {
   assertProvesSomething(input);
-  const violations = input.findings.filter((f) => f.kind !== "waived").map(toReportFinding).sort(compareFindings);
-  const waived = input.findings.filter((f) => f.kind === "waived").map(toWaived).sort(compareFindings);
+  const violations = input.findings.filter((f) => f.kind !== "waived").map((f) => toReportFinding(f, input.sources)).sort(compareFindings);
+  const waived = input.findings.filter((f) => f.kind === "waived").map((f) => toWaived(f, input.sources)).sort(compareFindings);
   const evaluated = new Set(input.evaluated);
 
   const byPolicy = new Map<string, ReturnType<typeof emptyCounts>>();

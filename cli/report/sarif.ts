@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import type * as sarif from "sarif";
 import type { Severity } from "../../policypack/src/catalog";
 import type { GateLine } from "../checklists";
-import type { PolicyMeta, Report, ReportFinding, WaivedFinding } from "./model";
+import { sourcePath, type PolicyMeta, type Report, type ReportFinding, type WaivedFinding } from "./model";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -77,6 +77,21 @@ export function artifactLocationOf(file: string): sarif.ArtifactLocation {
 export function renderSarif(report: Report): string {
   const index = new Map(report.policies.map((p, i) => [p.name, i]));
   const location = artifactLocationOf(report.source.file);
+  // The analysed file is artifact 0; each program file that declared a resource with a finding
+  // follows, so a result points at the `new Resource(...)` line instead of line 1 of the entry.
+  const artifacts: sarif.Artifact[] = [{ location, roles: ["analysisTarget"] }];
+  const artifactIndex = new Map<string, number>([[location.uri ?? "", 0]]);
+  const physicalOf = (f: ReportFinding | WaivedFinding): sarif.PhysicalLocation => {
+    if (!f.source) return { artifactLocation: { ...location, index: 0 }, region: { startLine: 1 } };
+    const at = artifactLocationOf(sourcePath(f.source, report.source.root));
+    let index = artifactIndex.get(at.uri ?? "");
+    if (index === undefined) {
+      index = artifacts.length;
+      artifactIndex.set(at.uri ?? "", index);
+      artifacts.push({ location: at, roles: ["analysisTarget"] });
+    }
+    return { artifactLocation: { ...at, index }, region: { startLine: f.source.line, startColumn: f.source.column } };
+  };
   const result = (f: ReportFinding | WaivedFinding): sarif.Result => {
     const r: sarif.Result = {
       ruleId: f.policy,
@@ -86,7 +101,7 @@ export function renderSarif(report: Report): string {
       message: { text: f.message },
       locations: [
         {
-          physicalLocation: { artifactLocation: { ...location, index: 0 }, region: { startLine: 1 } },
+          physicalLocation: physicalOf(f),
           ...(f.urn
             ? { logicalLocations: [{ name: f.name ?? f.urn, fullyQualifiedName: f.urn, kind: "resource" }] }
             : { logicalLocations: [{ name: "stack", fullyQualifiedName: `${report.source.project ?? ""}/${report.source.stack ?? ""}`, kind: "module" }] }),
@@ -131,7 +146,7 @@ export function renderSarif(report: Report): string {
         },
         automationDetails: { id: `readiness-guard/${report.source.kind}/${report.source.stack ?? ""}` },
         // roles: the artifacts array says what was analysed (an array of bare locations is SARIF2004).
-        artifacts: [{ location, roles: ["analysisTarget"] }],
+        artifacts,
         invocations: [
           {
             executionSuccessful: true,

@@ -6,12 +6,13 @@
  *           - [mandatory]  cloudsql-hardening  (gcp:sql/databaseInstance:DatabaseInstance: registration-db)
  *             Cloud SQL hardening
  *             'registration-db' (...): deletion protection is off (found false). Fix: ...
+ *             at index.ts:17:12            (where the program declared it, when known)
  *
  * followed by the waived findings (which the engine never shows) and a readiness summary.
  */
 import { typeFromUrn, nameFromUrn } from "../../policypack/src/access/resource";
 import { gateByName } from "../../policypack/src/catalog";
-import { countsLine, STATUS_LABEL, type Report, type ReportFinding, type WaivedFinding } from "./model";
+import { countsLine, sourceText, STATUS_LABEL, type Report, type ReportFinding, type WaivedFinding } from "./model";
 
 export interface TextOptions {
   /** Where the pack was loaded from, as Pulumi prints it ("local: policypack"). */
@@ -50,12 +51,14 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push(`        - [${level}]  ${f.policy}  (${subjectOf(f, report)})`);
     out.push(indent(gateByName(f.policy)?.title ?? f.policy, "          "));
     out.push(indent(f.message, "          "));
+    if (f.source) out.push(`          at ${sourceText(f.source, report.source.root)}`);
   }
   if (report.waived.length > 0) {
     out.push("");
     out.push("Waived (not enforced until the waiver expires):");
     for (const w of [...report.waived].sort(byResource)) {
       out.push(`    - [waived]  ${w.policy}  (${subjectOf(w, report)})`);
+      if (w.source) out.push(`      at ${sourceText(w.source, report.source.root)}`);
       out.push(`      until ${w.expires}, approved by ${w.approver}${w.ticket ? ` (${w.ticket})` : ""}: ${w.justification}`);
     }
   }

@@ -34,7 +34,12 @@ function check(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-type Json = { summary: { result: string; resources: number }; notes: string[]; violations: { policy: string; message: string; resource?: string }[]; source: { project: string; stack: string } };
+type Json = {
+  summary: { result: string; resources: number };
+  notes: string[];
+  violations: { policy: string; message: string; name?: string; resource?: string; source?: { file: string; line: number; column: number } }[];
+  source: { project: string; stack: string; root?: string };
+};
 
 describe("readiness check on a team's own project (e2e)", function () {
   this.timeout(180_000);
@@ -61,13 +66,25 @@ describe("readiness check on a team's own project (e2e)", function () {
       assert.match(residency.message, /'reports-archive' .*found "US"/);
     });
 
-    it("names each provider function that cannot run offline once, with where the program calls it", () => {
+    it("names each provider function that cannot run offline once, with where the program calls it and the resources that received its unknown values", () => {
       assert.deepEqual(
         j.notes.filter((n) => n.includes("provider function")),
         [
-          "the program called the provider function gcp:compute/getZones:getZones, which cannot run offline (called at index.ts:15:27); it was answered with unknown values for its result (id, names, project, region, status), as a preview answers a lookup whose inputs are unknown, so resources built from it are incomplete",
+          "the program called the provider function gcp:compute/getZones:getZones, which cannot run offline (called at index.ts:15:27); it was answered with unknown values for its result (id, names, project, region, status), as a preview answers a lookup whose inputs are unknown; resources that received its unknown values: 'orders-db' (gcp:sql/databaseInstance:DatabaseInstance, index.ts:17); the gates report what they cannot decide on them as undecided",
         ],
       );
+    });
+
+    it("each finding carries where the program declared its resource (relative to the project root, given in source.root)", () => {
+      assert.equal(j.source.root, "test/fixtures/programs/projects/multi-file");
+      const at = new Map(j.violations.map((v) => [v.name, v.source]));
+      assert.deepEqual(at.get("reports-archive"), { file: "components/bucket-set.ts", line: 15, column: 20 }, "inside the local component");
+      assert.deepEqual(at.get("orders-db"), { file: "index.ts", line: 17, column: 12 });
+      const text = check(["--cwd", path.relative(ROOT, dir)], ROOT);
+      assert.equal(text.code, 1, text.stderr);
+      const lines = text.stdout.split("\n");
+      const i = lines.findIndex((l) => l.startsWith("          'reports-archive' (gcp:storage/bucket:Bucket): is stored in a multi-region"));
+      assert.equal(lines[i + 1], "          at test/fixtures/programs/projects/multi-file/components/bucket-set.ts:15:20", "relative to where the command ran");
     });
 
     it("never prints the ciphertext of a secure: value", () => {

@@ -46,6 +46,13 @@ describe("SARIF output, validated by Microsoft's SARIF multitool (e2e)", functio
     const file = path.join(out, "readiness.sarif");
     const log = JSON.parse(fs.readFileSync(file, "utf8")) as sarif.Log;
     assert.ok((log.runs[0]?.results ?? []).length > 0, "the production SARIF has results (undecided advisories) for the validator to look at");
+    // Each result about a resource points at the component source that declared it, not at line 1 of the entry.
+    for (const res of log.runs[0]?.results ?? []) {
+      const at = res.locations?.[0]?.physicalLocation;
+      if (!res.properties?.["urn"]) continue;
+      assert.match(at?.artifactLocation?.uri ?? "", /^stacks\/.+\.ts$/, JSON.stringify(at));
+      assert.ok((at?.region?.startLine ?? 0) > 1 && (at?.region?.startColumn ?? 0) >= 1, JSON.stringify(at));
+    }
     assertClean(validateSarif(bin, file), "the production stack's SARIF");
   });
 

@@ -329,6 +329,27 @@ metadata: {name: shop}
     assert.match(rs.warnings.join("\n"), /gcp:organizations\/getProject:getProject, which cannot run offline/);
   });
 
+  it("names the resources that received an unanswered lookup's unknown values, not those unknown only through another resource", async () => {
+    const one = await runProgram(async () => {
+      const zones = pulumi.output(pulumi.runtime.invoke("gcp:compute/getZones:getZones", { region: "europe-west1" }));
+      const db = new DatabaseInstance("orders-db", { databaseVersion: "POSTGRES_15", settings: { tier: "db-f1-micro", locationPreference: { zone: zones.apply((z) => String(z["names"])) } } });
+      new KeyRing("ring", { location: db.name });
+    }, OPTS);
+    assert.equal(one.warnings.length, 1);
+    assert.match(one.warnings[0] as string, /gcp:compute\/getZones:getZones, which cannot run offline.*; resources that received its unknown values: 'orders-db' \(gcp:sql\/databaseInstance:DatabaseInstance, test\/stacks\/mock-run\.spec\.ts:\d+\); the gates report/);
+    const two = await runProgram(async () => {
+      const zones = pulumi.output(pulumi.runtime.invoke("gcp:compute/getZones:getZones", { region: "europe-west1" }));
+      const project = pulumi.output(pulumi.runtime.invoke("gcp:organizations/getProject:getProject", {}));
+      new DatabaseInstance("orders-db", { databaseVersion: "POSTGRES_15", project: project.apply((p) => String(p["projectId"])), settings: { tier: "db-f1-micro", locationPreference: { zone: zones.apply((z) => String(z["names"])) } } });
+    }, OPTS);
+    assert.equal(two.warnings.length, 2);
+    for (const w of two.warnings) assert.match(w, /; resources that received unknown values from this or another unanswered function: 'orders-db' /);
+    const none = await runProgram(async () => {
+      await pulumi.runtime.invoke("gcp:organizations/getProject:getProject", {});
+    }, OPTS);
+    assert.match(none.warnings[0] as string, /; no resource received its unknown values$/);
+  });
+
   it("maps apiVersion and kind to type tokens", () => {
     assert.equal(k8sTypeToken("v1", "Pod"), "kubernetes:core/v1:Pod");
     assert.equal(k8sTypeToken("networking.k8s.io/v1", "Ingress"), "kubernetes:networking.k8s.io/v1:Ingress");
