@@ -109,9 +109,14 @@ export function secretShape(v: string): string | undefined {
 export function literalSecret(name: string, value: string): string | undefined {
   const own = secretShape(value);
   if (own !== undefined) return own;
-  if (value.length < 8 || !(MAY_HOLD_SECRET.test(value) || hasTokenRun(value, 16))) return undefined;
+  if (!ruleSetCandidate(value)) return undefined;
   const hit = ruleSetHit(name, value);
   return hit && `a credential (secretlint rule ${hit.rule}: ${hit.messageId})`;
+}
+
+/** The cheap pre-test of literalSecret(): whether a value may hold a credential the rule set knows. */
+export function ruleSetCandidate(value: string): boolean {
+  return value.length >= 8 && (MAY_HOLD_SECRET.test(value) || hasTokenRun(value, 16));
 }
 
 /** What a secret is replaced by in every message and report (the same text as values.ts show()). */
