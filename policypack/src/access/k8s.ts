@@ -149,6 +149,12 @@ export interface EnvVar {
   readonly source: "literal" | "secret" | "configMap" | "field" | "unknown" | "none";
   /** The literal value, when `source` is literal (may be a secret: never echo it). */
   readonly value?: string;
+  /**
+   * True when the literal value was a Pulumi secret (it arrived in a secret wrapper). Seen where the
+   * wrappers are kept (state exports, `readiness audit`); the policy SDK unwraps them before a policy
+   * runs under `pulumi preview` (docs/engine-contract.md), so there it is never set.
+   */
+  readonly secret?: boolean;
   /** Secret or ConfigMap reference (name, key) when `source` is secret/configMap. */
   readonly ref?: { readonly name?: string; readonly key?: string };
 }
@@ -257,10 +263,11 @@ export class Workload {
   }
 
   /** The list at `key` of `root` (the resource's props, or a container), displayed as `path`. */
-  private list(root: unknown, key: Path, path: string): { items: readonly unknown[]; unknown?: string } {
+  private list(root: unknown, key: Path, path: string): { items: readonly unknown[]; unknown?: string; secret?: boolean } {
     const l = lookup(root, key);
     if (l.kind === "unknown") return { items: [], unknown: path };
-    return { items: l.kind === "known" ? asArray(l.value) : [] };
+    if (l.kind !== "known") return { items: [] };
+    return l.secret ? { items: asArray(l.value), secret: true } : { items: asArray(l.value) };
   }
 
   /** Containers, init containers included unless `init` is false. */
@@ -319,7 +326,9 @@ export class Workload {
         unknown ??= path;
         return;
       }
-      list.push(this.envVar(raw, asString(valueAt(raw, "name")), path));
+      const v = this.envVar(raw, asString(valueAt(raw, "name")), path);
+      // A whole env list that is a Pulumi secret makes each of its literal values one.
+      list.push(read.secret && v.source === "literal" && !v.secret ? { ...v, secret: true } : v);
     });
     return unknown === undefined ? { list } : { list, unknown };
   }
@@ -349,7 +358,8 @@ export class Workload {
     if (valueL.kind === "known") {
       const v = valueL.value;
       const s = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
-      return s === undefined ? { source: "none", name, path } : { source: "literal", value: s, name, path };
+      if (s === undefined) return { source: "none", name, path };
+      return valueL.secret ? { source: "literal", value: s, secret: true, name, path } : { source: "literal", value: s, name, path };
     }
     return { source: "none", name, path };
   }

@@ -7,7 +7,7 @@
  */
 
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { scrubSecrets } from "../lib/secrets";
+import { PEM_PRIVATE_KEY, scrubSecrets } from "../lib/secrets";
 
 /**
  * The string unknown sentinel, which is what test fixtures use for "unknown at preview"
@@ -197,7 +197,7 @@ export const SECRET_NAME = /pass(?:word|wd|phrase)?|secret|token|private[_-]?key
 /** Values shaped like a secret: a URL with a password, a PEM private key, a service-account key. */
 const SECRET_SHAPES: readonly RegExp[] = [
   /[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:[^@/\s]+@/i,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  PEM_PRIVATE_KEY,
   /"private_key"\s*:/,
 ];
 

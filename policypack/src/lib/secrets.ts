@@ -3,6 +3,14 @@
  * tokens, connection strings with a password, long high-entropy strings). Never returns a value.
  */
 import { memoByString } from "../memo";
+import { ruleSetHit } from "./secret-rules";
+
+/**
+ * The armour of a PEM private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN OPENSSH
+ * PRIVATE KEY`, `BEGIN PGP PRIVATE KEY BLOCK`, ...) between runs of three dashes or more (RFC 7468
+ * says five; a key pasted by hand may have fewer or more), with spaces or tabs allowed inside.
+ */
+export const PEM_PRIVATE_KEY = /-{3,}[ \t]*BEGIN[ \t][A-Z0-9 \t]*PRIVATE KEY(?: BLOCK)?[ \t]*-{3,}/;
 
 /** Names that say "this is a secret" (matched on whole underscore-separated words, upper case). */
 const SECRET_NAME =
@@ -59,13 +67,18 @@ function meanWordLength(s: string): number {
 export function secretShape(v: string): string | undefined {
   // Every shape below needs 15 characters or more, or an "@" (a URL's password) or "=" (password=).
   if (v.length < 15 && !v.includes("@") && !v.includes("=")) return undefined;
-  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(v)) return "a PEM private key";
+  if (PEM_PRIVATE_KEY.test(v)) return "a PEM private key";
   if (/"type"\s*:\s*"service_account"/.test(v) || (/"private_key"\s*:/.test(v) && /"client_email"\s*:/.test(v))) return "a Google service-account key";
   const t = v.trim();
   if (/^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/.test(t)) return "a JSON Web Token";
   if (/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/.test(t)) return "an AWS access key";
   if (/\bAIza[0-9A-Za-z_-]{35}\b/.test(t)) return "a Google API key";
   if (/\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{20,})\b/.test(t)) return "an access token";
+  // An AWS secret access key: 40 characters of standard base64 with a "/" or "+" (the high-entropy
+  // rule below wants a digit and short words, which AWS's own documented example lacks).
+  if (t.length === 40 && /^[A-Za-z0-9/+]+$/.test(t) && /[/+]/.test(t) && /[A-Z]/.test(t) && /[a-z]/.test(t) && entropy(t) >= 4.0) {
+    return "an AWS secret access key";
+  }
   const url = /^[a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:([^@/\s]+)@/i.exec(t);
   if (url && !placeholder(url[1] as string)) return "a connection string with an embedded password";
   if (/\b(?:PASSWORD|IDENTIFIED\s+BY)\s+E?'(?:[^']|'')+'/i.test(t)) return "an SQL statement with a password";
@@ -86,6 +99,26 @@ export function secretShape(v: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What a literal env value looks like when it looks like a secret: the pack's own shapes
+ * (secretShape()) first, then the well-kept rule set (lib/secret-rules.ts: secretlint's recommended
+ * preset, with the variable's name as context). Only a value that passes the cheap pre-test
+ * (MAY_HOLD_SECRET, or a run of 16 key characters: every token the rule set knows has one) reaches
+ * the rule set; most values (hosts, numbers, flags, paths) never do. Never returns the value.
+ */
+export function literalSecret(name: string, value: string): string | undefined {
+  const own = secretShape(value);
+  if (own !== undefined) return own;
+  if (!ruleSetCandidate(value)) return undefined;
+  const hit = ruleSetHit(name, value);
+  return hit && `a credential (secretlint rule ${hit.rule}: ${hit.messageId})`;
+}
+
+/** The cheap pre-test of literalSecret(): whether a value may hold a credential the rule set knows. */
+export function ruleSetCandidate(value: string): boolean {
+  return value.length >= 8 && (MAY_HOLD_SECRET.test(value) || hasTokenRun(value, 16));
+}
+
 /** What a secret is replaced by in every message and report (the same text as values.ts show()). */
 export const REDACTED = "<secret>";
 
@@ -96,7 +129,7 @@ export const REDACTED = "<secret>";
  */
 const SCRUBS: readonly { readonly re: RegExp; readonly keep?: boolean }[] = [
   // PEM private keys (to the END line, or to the end of a truncated text).
-  { re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
+  { re: /-{3,}[ \t]*BEGIN[ \t][A-Z0-9 \t]*PRIVATE KEY(?: BLOCK)?[ \t]*-{3,}[\s\S]*?(?:-{3,}[ \t]*END[ \t][A-Z0-9 \t]*PRIVATE KEY(?: BLOCK)?[ \t]*-{3,}|$)/g },
   // SQL: CREATE/ALTER ROLE|USER ... [ENCRYPTED] PASSWORD '…' (also E'…', $$…$$, and a literal cut short).
   { re: /(\b(?:PASSWORD|IDENTIFIED\s+BY)\s+)(E?'(?:[^']|'')*(?:'|$)|\$([A-Za-z_]*)\$[\s\S]*?(?:\$\3\$|$))/gi, keep: true },
   // password=… in connection strings and key=value settings.
@@ -114,7 +147,10 @@ const SCRUBS: readonly { readonly re: RegExp; readonly keep?: boolean }[] = [
   { re: /"private_key"\s*:\s*"(?:[^"\\]|\\.)*"?/g },
 ];
 
-/** Long tokens of key characters, judged by the high-entropy rule of secretShape(). */
+/** The shapes of secretShape() that a bare TOKEN run can have. */
+const TOKEN_SHAPES: ReadonlySet<string> = new Set(["a long high-entropy string (a likely key or token)", "an AWS secret access key"]);
+
+/** Long tokens of key characters, judged by the high-entropy (and AWS secret key) rules of secretShape(). */
 const TOKEN = /[A-Za-z0-9+/=_-]{32,4096}/g;
 
 /**
@@ -162,7 +198,7 @@ export function scrubSecrets(text: string): string {
     });
   }
   if (out.length >= 32 && hasTokenRun(out, 32)) {
-    out = out.replace(TOKEN, (t) => (secretShape(t) === "a long high-entropy string (a likely key or token)" ? REDACTED : t));
+    out = out.replace(TOKEN, (t) => (TOKEN_SHAPES.has(secretShape(t) ?? "") ? REDACTED : t));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** Examples of `workload-secrets-not-in-env`, run by test/gates/examples.spec.ts. */
 import { T } from "../../access/tokens";
+import { secretWrapper } from "../../access/values";
 import { PEM } from "../../../../test/fixtures/k8s";
 import { allKinds, C0, ENV, KIND, RUN0, withEnv } from "../../../../test/fixtures/workloads";
 import { at, change, examples } from "../../../../test/support/examples";
@@ -9,6 +10,18 @@ const VOLUME1 = "spec.template.spec.volumes.1";
 const SECRET_KEY_REF = { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } };
 const ENV_FROM_SECRET = [{ configMapRef: { name: "cfg" } }, { secretRef: { name: "all-secrets" } }];
 const RANDOM_PASSWORD = "urn:pulumi:prod::readiness::random:index/randomPassword:RandomPassword::db-pw";
+
+/**
+ * Credential look-alikes, built here so that no scanner mistakes this file for a leak: an AWS secret
+ * access key (AWS's documented example), a GitHub token, a Slack webhook, a GitLab token (found only
+ * by the secretlint rule set) and a PEM private key with three-dash armour.
+ */
+const AWS_SECRET_KEY = ["wJalrXUtnFEMI", "K7MDENG", "bPxRfiCYEXAMPLEKEY"].join("/");
+const GITHUB_TOKEN = `ghp_${"wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"}`;
+const SLACK_WEBHOOK = `https://hooks.slack.com/services/${"T0123ABCD"}/${"B0123ABCD"}/${"a1B2c3D4e5F6g7H8i9J0k1L2"}`;
+const GITLAB_TOKEN = `glpat-${"aB3dE5gH7jK9mN1pQ3sT"}`;
+const PEM_THREE_DASHES = `---BEGIN RSA PRIVATE KEY---\n${"MIIEowIBAAKCAQEA"}\n---END RSA PRIVATE KEY---`;
+const PEM_SPACED_ESCAPED = `----- BEGIN EC PRIVATE KEY -----\\n${"MHcCAQEEIIy"}\\n----- END EC PRIVATE KEY -----`;
 
 /** The Deployment with env DB_HOST computed at apply, depending on `urn` for its spec. */
 function hostComputedFrom(urn: string) {
@@ -43,8 +56,51 @@ export default examples({
       config: { strict: false },
     },
     { title: "a value computed at apply from a Cloud SQL instance's output", stack: hostComputedFrom(res(T.sqlInstance, "db", {}).urn) },
+    {
+      title: "look-alikes that are not secrets: a UUID, a sha256 digest, a git SHA, URLs without credentials, a public key PEM, a timestamp",
+      stack: change(KIND.deployment, (d) =>
+        withEnv(
+          d,
+          { name: "TENANT_ID", value: "123e4567-e89b-12d3-a456-426614174000" },
+          { name: "IMAGE_DIGEST", value: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" },
+          { name: "GIT_COMMIT", value: "3f786850e387550fdab836ed7e6dc881de23001b" },
+          { name: "API_BASE", value: "https://api.example.com/v1/items?page=2&sort=name" },
+          { name: "CACHE", value: "redis://10.0.0.7:6379/0" },
+          { name: "SIGNING_PUBLIC_KEY", value: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----" },
+          { name: "BUILD_TIME", value: "2024-05-01T10:00:00Z" },
+          { name: "SERVICE_ACCOUNT_EMAIL", value: "registration-api@acme-prod.iam.gserviceaccount.com" },
+          { name: "CHANGE_ME", value: "--- BEGIN NOTES --- not a key ---" },
+        ),
+      ),
+    },
+    {
+      title: "a Pulumi secret wrapper on a reference outside env (a volume) is not an env value",
+      stack: at(KIND.deployment, "spec.template.spec.volumes.1", { name: "cfg", configMap: { name: secretWrapper("app-config") } }),
+    },
   ],
   violating: [
+    { title: "an AWS secret access key under a plain name", stack: change(KIND.deployment, (d) => withEnv(d, { name: "CONFIG_B", value: AWS_SECRET_KEY })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env CONFIG_B holds a literal value shaped like an AWS secret access key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "an AWS secret access key under its usual name", stack: change(KIND.deployment, (d) => withEnv(d, { name: "AWS_SECRET_ACCESS_KEY", value: AWS_SECRET_KEY })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env AWS_SECRET_ACCESS_KEY holds a literal value shaped like an AWS secret access key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    { title: "a GitHub token under a plain name", stack: change(KIND.deployment, (d) => withEnv(d, { name: "CONFIG_A", value: GITHUB_TOKEN })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env CONFIG_A holds a literal value shaped like an access token (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    {
+      title: "a Slack webhook and a Slack bot token under plain names",
+      stack: change(KIND.deployment, (d) => withEnv(d, { name: "NOTIFY", value: SLACK_WEBHOOK }, { name: "CHAT", value: `xoxb-${"123456789012"}-${"1234567890123"}-${"AbCdEfGhIjKlMnOpQrStUvWx"}` })),
+      expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env NOTIFY holds a literal value shaped like a credential (secretlint rule slack: IncomingWebhook) (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }, { name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env CHAT holds a literal value shaped like an access token (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }],
+    },
+    { title: "a GitLab token, found by the secretlint rule set only", stack: change(KIND.deployment, (d) => withEnv(d, { name: "CONFIG_C", value: GITLAB_TOKEN })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env CONFIG_C holds a literal value shaped like a credential (secretlint rule gitlab: GITLAB_PERSONAL_ACCESS_TOKEN) (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    {
+      title: "PEM private keys with three-dash armour, and with spaced armour and escaped newlines",
+      stack: change(KIND.deployment, (d) => withEnv(d, { name: "GREETING", value: PEM_THREE_DASHES }, { name: "MOTD", value: PEM_SPACED_ESCAPED })),
+      expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env GREETING holds a literal value shaped like a PEM private key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }, { name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env MOTD holds a literal value shaped like a PEM private key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }],
+    },
+    { title: "a Pulumi secret under a plain name (Kubernetes)", stack: change(KIND.deployment, (d) => withEnv(d, { name: "GREETING", value: secretWrapper("hello") })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env GREETING holds a Pulumi secret as a plain value (the workload's spec keeps it in clear text) (found a secret value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
+    {
+      title: "a Pulumi secret under a plain name (Cloud Run), also outside strict mode",
+      stack: at(KIND.cloudRunService, `${RUN0}.envs.2`, { name: "FEATURE_FLAGS", value: secretWrapper("beta,gamma") }),
+      config: { strict: false },
+      expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): container 'app': env FEATURE_FLAGS holds a Pulumi secret as a plain value (the workload's spec keeps it in clear text) (found a secret value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a template.volumes[] entry with secret: {secret: <secret id>} and a volumeMount, and read the file." }],
+    },
+    { title: "a whole env list that is a Pulumi secret", stack: at(KIND.deployment, ENV, secretWrapper([{ name: "LOG_LEVEL", value: "info" }])), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env <secret> holds a Pulumi secret as a plain value (the workload's spec keeps it in clear text) (found a secret value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
     { title: "a PEM key under an innocent name (not echoed)", stack: change(KIND.deployment, (d) => withEnv(d, { name: "GREETING", value: PEM })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env GREETING holds a literal value shaped like a PEM private key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
     { title: "a literal value under a secret-looking name (not echoed)", stack: change(KIND.deployment, (d) => withEnv(d, { name: "DB_PASSWORD", value: "correct horse battery" })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env DB_PASSWORD has a secret-looking name and holds a literal value (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
     {

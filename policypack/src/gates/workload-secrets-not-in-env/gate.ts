@@ -5,7 +5,8 @@ import { WORKLOAD_TYPES } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
 import { undecidedMessage, violation } from "../../engine/rule";
 import { memoByObject } from "../../memo";
-import { secretLookingName, secretShape } from "../../lib/secrets";
+import { loadSecretRules } from "../../lib/secret-rules";
+import { literalSecret, secretLookingName } from "../../lib/secrets";
 import { reportUndecided } from "../../lib/undecided";
 import { containersOf, workloadGate } from "../../lib/workloads";
 
@@ -81,6 +82,7 @@ export const workloadSecretsNotInEnv = workloadGate({
   meta,
   types: WORKLOAD_TYPES,
   settings,
+  init: loadSecretRules,
   check(w, s: SecretsSettings, report) {
     const r = w.r;
     const fixMount = w.platform === "cloudrun" ? MOUNT_FIX_RUN : MOUNT_FIX_K8S;
@@ -96,8 +98,14 @@ export const workloadSecretsNotInEnv = workloadGate({
         const name = e.name ?? "(unnamed)";
         const byName = e.name !== undefined && secretLookingName(e.name) && (allowed.size === 0 || !allowed.has(e.name.toUpperCase()));
         if (e.source === "literal") {
-          const shape = secretShape(e.value as string);
-          if (shape) {
+          const shape = e.secret ? undefined : literalSecret(e.name ?? "", e.value as string);
+          if (e.secret) {
+            fail(
+              `${c.label}: env ${name} holds a Pulumi secret as a plain value (the workload's spec keeps it in clear text)`,
+              "a secret value (not shown)",
+              `remove the value from the manifest and rotate it; ${fixMount}`,
+            );
+          } else if (shape) {
             fail(`${c.label}: env ${name} holds a literal value shaped like ${shape}`, "a literal value (not shown)", `remove the value from the manifest and rotate it; ${fixMount}`);
           } else if (byName && !referenceLike(e.value as string)) {
             fail(`${c.label}: env ${name} has a secret-looking name and holds a literal value`, "a literal value (not shown)", `remove the value from the manifest and rotate it; ${fixMount}`);
