@@ -49,6 +49,7 @@ export default examples({
       config: { acceptOpaque: [{ name: "ingress-old", reason: WHY }, { type: T.pvc, reason: WHY }] },
       expect: [{ name: "ingress", message: "'ingress' (kubernetes:helm.sh/v3:Release): is a Helm v3 Release: Helm creates the chart's objects inside the Kubernetes provider, so they are never resources of the stack, not even in `pulumi preview`, and no gate checks them. Fix: deploy the chart with kubernetes.helm.v4.Chart, whose objects are resources the gates check; or check its objects offline with `readiness check --rendered ingress=<file>` (its `helm template` output) and then accept the Release in resource-coverage's acceptOpaque ({\"name\": \"ingress\", \"reason\": <why>}), or waive it with a justification (README \"Waivers\")." }],
     },
+    { title: "an acceptance naming both a type and a resource is a config error", stack: plus(() => pvc()), config: { acceptOpaque: [{ type: T.pvc, name: "registration-uploads", reason: WHY }] }, expect: [{ kind: "config", message: "invalid pack config at resource-coverage.acceptOpaque[0]: give exactly one of \"type\" or \"name\". Fix: one entry per type or per resource" }] },
     { title: "an acceptance without a reason is a config error", stack: plus(() => pvc()), config: { acceptOpaque: [{ type: T.pvc, reason: "" }] }, expect: [{ kind: "config", message: "invalid pack config at resource-coverage.acceptOpaque[0].reason: must say why (at least 10 characters)" }] },
   ],
 });
