@@ -42,6 +42,7 @@ import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
 import { loadChecklists } from "./checklists";
 import { resourceSecrets, withSecrets } from "./report/safe";
+import { addRendered, loadRendered } from "./rendered";
 import { InputError } from "./state";
 
 export type ProgramRunner = (modulePath: string, opts: RunOptions) => Promise<readonly CapturedResource[] & { warnings?: readonly string[] }>;
@@ -74,6 +75,8 @@ export interface CheckOptions {
   /** `--checklist <service>=<file>` (repeatable) and `--checklists <dir>`: the team's own checklists. */
   readonly checklist?: readonly string[];
   readonly checklists?: string;
+  /** `--rendered <chart>=<file|dir>` (repeatable): `helm template` output checked as the named chart's children (cli/rendered.ts). */
+  readonly rendered?: readonly string[];
   /** Progress and notes (default process.stderr). */
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -266,6 +269,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { today, date } = parseToday(opts.today);
   const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
   const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
+  const rendered = loadRendered(opts.rendered ?? [], cwd, (abs) => relativeToCwd(abs, cwd));
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
@@ -285,12 +289,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const tProgram = process.hrtime.bigint();
   const runner: ProgramRunner =
     opts.runner ?? ((m, o) => runProgramFileInChild(m, o, 600_000, { cwd: projectDir, typescript: proj.typescript, stackFrames: bundled ? 8 : 30 }));
-  let captured: readonly CapturedResource[] & { warnings?: readonly string[] };
+  let run: readonly CapturedResource[] & { warnings?: readonly string[] };
   try {
-    captured = await runner(program, { project, stack, config, secretKeys, organization });
+    run = await runner(program, { project, stack, config, secretKeys, organization });
   } catch (e) {
     throw new InputError(`${relativeToCwd(program, cwd)}: the program failed under the Pulumi mocks: ${(e as Error).message.split("\n")[0]}`);
   }
+  // `--rendered`: the charts' rendered objects as their children; the runner's note that those
+  // charts cannot be rendered offline no longer applies.
+  const withRendered = addRendered(run, rendered, { stack, project });
+  const renderedUrns = withRendered.charts.map((u) => `${u}:`);
+  const captured: readonly CapturedResource[] & { warnings?: readonly string[] } = Object.assign(withRendered.resources, {
+    warnings: [...(run.warnings ?? []).filter((w) => !renderedUrns.some((u) => w.startsWith(u))), ...withRendered.notes],
+  });
   const programMs = ms(tProgram);
   const facts = typeof config["gcp:region"] === "string" && config["gcp:region"] !== "" ? { gcpRegion: config["gcp:region"] } : {};
 

@@ -50,7 +50,7 @@ export function renderGatesDoc(rules: readonly Rule[], staging: Record<string, u
     "|---|---|---|---|---|",
   ];
   for (const g of GATES) {
-    const src = [...new Set(g.sources.map((s) => SEEDS[s.seed].service))].join(", ");
+    const src = g.sources.length === 0 ? "all (none of its own)" : [...new Set(g.sources.map((s) => SEEDS[s.seed].service))].join(", ");
     out.push(`| [\`${g.name}\`](#${g.name}) | ${g.kind} | ${g.level} | ${g.severity} | ${src} |`);
   }
   out.push("");
@@ -60,7 +60,8 @@ export function renderGatesDoc(rules: readonly Rule[], staging: Record<string, u
     out.push(`## ${AREA_TITLES[area]}`, "");
     for (const g of gates) {
       out.push(`### ${g.name}`, "", `**${g.title}** (${g.kind} policy, ${g.level}, severity ${g.severity})`, "", g.proves, "");
-      out.push("Source lines:", "");
+      if (g.sources.length === 0) out.push("Source lines: none of its own; it guards every automated line (a stack is never ready by omission).");
+      else out.push("Source lines:", "");
       for (const s of g.sources) out.push(`- ${SEEDS[s.seed].title}, ${s.section}: “${s.line}”`);
       out.push("", `Remediation: ${g.remediation}`, "");
       out.push(...settingsTable(byName.get(g.name), staging));

@@ -16,8 +16,10 @@
  * - `kubernetes:yaml/v2:ConfigGroup` / `ConfigFile` are rendered by the Kubernetes provider, so
  *   under mocks their children never register: this runner renders them itself from the
  *   component's `yaml` / `objs` / `files` / `file` inputs, as the provider names them
- *   (`<prefix>:<namespace>/<name>`), with its default namespace and depends-on dependencies. Helm v4
- *   charts and kustomize v2 directories cannot be rendered offline: the run's `warnings` say so.
+ *   (`<prefix>:<namespace>/<name>`), with its default namespace and depends-on dependencies. Helm v3/v4
+ *   charts and kustomize v2 directories cannot be rendered offline: the run's `warnings` say so, the
+ *   resource-coverage gate reports them, and `readiness check --rendered` adds their rendered objects
+ *   (cli/rendered.ts, through `childrenOf`).
  *
  * Speed: the SDK records a stack trace per resource and per internal promise; during a run only
  * one frame is kept (set READINESS_MOCK_RUN_STACKS=<frames> for more when debugging a program).
@@ -585,7 +587,7 @@ function build(opts: RunOptions, raws: readonly Raw[], warnings: string[], cwd: 
     const what = NOT_RENDERABLE[r.type];
     if (what) {
       warnings.push(
-        `${c.urn}: the children of this ${what} are rendered by the Kubernetes provider and cannot be rendered offline, so no gate sees them here. Run \`pulumi preview --policy-pack\` for a complete check, or render the manifests (helm template / kustomize build) into a kubernetes:yaml/v2:ConfigGroup.`,
+        `${c.urn}: the children of this ${what} are rendered by the Kubernetes provider and cannot be rendered offline, so no gate sees them here (the resource-coverage gate reports the ${what}). Run \`pulumi preview --policy-pack\` for a complete check, or pass the rendered manifests (helm template / kustomize build) with \`readiness check --rendered ${c.name}=<file|dir>\`.`,
       );
     }
   }
@@ -668,11 +670,29 @@ function renderYamlChildren(group: CapturedResource, opts: RunOptions, warnings:
     warnings.push(`${group.urn}: children not rendered: ${e instanceof Error ? e.message : String(e)}.`);
     return [];
   }
+  return childrenOf(group, objects, opts, warnings);
+}
+
+/**
+ * Kubernetes objects as the children of a component, named and ordered as the yaml/v2 provider
+ * registers them (see renderYamlChildren): `<prefix>:<namespace>/<name>`, where the prefix is the
+ * component's `resourcePrefix` input, else its name. The default namespace is `defaultNamespace`
+ * when given (a Helm v4 chart's own `namespace`), else the provider's, else "default".
+ * Used for yaml/v2 groups here and for `readiness check --rendered` (the output of `helm template`).
+ */
+export function childrenOf(
+  group: CapturedResource,
+  objects: readonly Record<string, unknown>[],
+  opts: Pick<RunOptions, "stack" | "project">,
+  warnings: string[],
+  defaultNamespaceOverride?: string,
+): CapturedResource[] {
+  const inputs = group.inputs;
   const prefixRaw = unwrapSecret(inputs["resourcePrefix"]);
   const prefix = typeof prefixRaw === "string" ? prefixRaw : group.name;
   const skipAwait = unwrapSecret(inputs["skipAwait"]) === true;
   const nsRaw = group.provider ? unwrapSecret(group.provider.props["namespace"]) : undefined;
-  const defaultNamespace = typeof nsRaw === "string" && nsRaw !== "" ? nsRaw : "default";
+  const defaultNamespace = defaultNamespaceOverride ?? (typeof nsRaw === "string" && nsRaw !== "" ? nsRaw : "default");
   const parentQualified = qualifiedTypeOf(group.urn);
 
   // CRDs among the objects: "<group>/<kind>" → scope.

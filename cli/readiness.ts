@@ -1,7 +1,7 @@
 /**
  * The `readiness` command.
  *
- *   readiness check  [--cwd <project dir>] [--stack <name>] [--org <name>] [--program <module>] [--config <pack config>] [--pack <dir>] [--out-dir reports] [--format text]
+ *   readiness check  [--cwd <project dir>] [--stack <name>] [--org <name>] [--program <module>] [--config <pack config>] [--pack <dir>] [--rendered <chart>=<file|dir> ...] [--out-dir reports] [--format text]
  *   readiness audit  --state <stack export> | --events <event log>  [--config <pack config>] [--format text] [--out <file>]
  *
  * Exit codes: 0 ready (no mandatory violation), 1 mandatory violations, 2 bad input (one line on
@@ -68,12 +68,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--project-dir <dir>", "directory with Pulumi.yaml and the stack config (default: found from --cwd upwards)")
     .option("--config <file>", "pack config (default: policypack/config/production.json)")
     .option("--pack <dir>", "policy pack directory (default: policypack)")
+    .option("--rendered <chart=file|dir>", "`helm template` output (a file, or a directory of .yaml files) checked as the children of the named chart resource (repeatable)", collect)
     .option("--out-dir <dir>", "directory for the audit reports (readiness.md, .html, .sarif, .junit.xml, .json); '' for none", "reports")
     .addOption(formatOption())
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
     .option("--timings", "measure pack start-up and Analyze round trips (sequential calls)")
     .option("--concurrency <n>", "Analyze calls in flight", positiveInt, 8)
-    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string }) => {
+    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string; rendered?: string[] }) => {
       const { cwd: searchDir, ...rest } = o;
       const res = await runCheck({ ...rest, ...(searchDir !== undefined ? { searchDir } : {}), cwd: io.cwd, stderr: io.stderr });
       io.stdout.write(res.output);

@@ -151,6 +151,75 @@ describe("readiness check on a team's own project (e2e)", function () {
     assert.ok(!j.notes.some((n) => n.includes("helm:template")), "the chart is reported, not its internal function");
   });
 
+  describe("a Helm v4 chart and a Helm v3 Release: resource-coverage, and the chart's objects given with --rendered", () => {
+    const dir = path.join(PROJECTS, "charts");
+    const charts = (file: string) => ["--config", path.join(ROOT, "test", "fixtures", "programs", file), "--format", "json"];
+    const found = (j: Json) => j.violations.map((v) => [v.policy, (v as { name?: string }).name, (v as { enforcementLevel?: string }).enforcementLevel]);
+    const releaseMessage =
+      "'ingress' (kubernetes:helm.sh/v3:Release): is a Helm v3 Release: Helm creates the chart's objects inside the Kubernetes provider, so they are never resources of the stack, not even in `pulumi preview`, and no gate checks them. Fix: deploy the chart with kubernetes.helm.v4.Chart, whose objects are resources the gates check; or check its objects offline with `readiness check --rendered ingress=<file>` (its `helm template` output) and then accept the Release in resource-coverage's acceptOpaque ({\"name\": \"ingress\", \"reason\": <why>}), or waive it with a justification (README \"Waivers\").";
+
+    it("without --rendered: the Release and the chart without children are mandatory findings, exit 1 (no longer ready by omission)", () => {
+      const r = check(charts("charts-config.json"), dir);
+      assert.equal(r.code, 1, r.stderr);
+      const j = JSON.parse(r.stdout) as Json;
+      assert.equal(j.summary.result, "fail");
+      assert.deepEqual(found(j), [
+        ["resource-coverage", "ingress", "mandatory"],
+        ["resource-coverage", "shop", "mandatory"],
+      ]);
+      assert.equal(j.violations[0]?.message, releaseMessage);
+      assert.match(j.violations[1]?.message ?? "", /^'shop' \(kubernetes:helm\.sh\/v4:Chart\): is a Helm v4 chart with no children in the stack, .*`readiness check --rendered shop=<file\|dir>`/);
+      // The runner's note says why offline (and points to --rendered); the verdict is the gate's.
+      assert.deepEqual(j.notes.filter((n) => n.includes("cannot be rendered offline")).length, 1, j.notes.join("\n"));
+      assert.ok(j.notes.some((n) => n.includes("--rendered shop=<file|dir>")), j.notes.join("\n"));
+    });
+
+    it("with --rendered shop=<file>: the chart's Deployment, Service and PVC are its children, every gate checks them, and the chart is no longer reported", () => {
+      const r = check([...charts("charts-config.json"), "--rendered", "shop=rendered/shop.yaml"], dir);
+      assert.equal(r.code, 1, r.stderr);
+      const j = JSON.parse(r.stdout) as Json;
+      assert.equal(j.summary.resources, 8, "5 of the program, 3 rendered (the empty document is skipped)");
+      assert.deepEqual(found(j), [
+        ["resource-coverage", "ingress", "mandatory"],
+        ["resource-coverage", "shop:shop/shop-data", "mandatory"],
+        ["workload-resource-limits", "shop:shop/shop-web", "mandatory"],
+      ]);
+      assert.equal(
+        j.violations[1]?.message,
+        "'shop:shop/shop-data' (kubernetes:core/v1:PersistentVolumeClaim): holds data, but no gate of the pack knows its type, so nothing checks its location, encryption or retention. Fix: accept the type in resource-coverage's acceptOpaque with the reason it is safe ({\"type\": \"kubernetes:core/v1:PersistentVolumeClaim\", \"reason\": <why>}), or waive this resource with a justification (README \"Waivers\").",
+      );
+      assert.match(j.violations[2]?.message ?? "", /^'shop:shop\/shop-web' \(kubernetes:apps\/v1:Deployment\): container 'web' has no resources\.limits\.cpu, resources\.limits\.memory/);
+      assert.ok(!j.notes.some((n) => n.includes("cannot be rendered offline")), j.notes.join("\n"));
+      assert.ok(j.notes.includes("--rendered shop=rendered/shop.yaml: 3 object(s) checked as the children of 'shop' (kubernetes:helm.sh/v4:Chart)."), j.notes.join("\n"));
+    });
+
+    it("with --rendered shop=<dir> (helm template --output-dir) and the Release and PVCs accepted with reasons: ready, exit 0", () => {
+      const r = check([...charts("charts-accept-config.json"), "--rendered", "shop=rendered/shop"], dir);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const j = JSON.parse(r.stdout) as Json;
+      assert.deepEqual([j.summary.result, j.summary.resources, j.violations.length], ["pass", 8, 0]);
+    });
+
+    it("bad --rendered input is exit 2 with one line naming what, where and the fix", () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "readiness-rendered-"));
+      const bad = path.join(tmp, "bad.yaml");
+      fs.writeFileSync(bad, "---\n# Source: a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: b.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: x\n  labels: 1\n");
+      const noName = path.join(tmp, "no-name.yaml");
+      fs.writeFileSync(noName, "---\n# Source: empty.yaml\n---\napiVersion: v1\nkind: Service\nmetadata:\n  labels: {}\n");
+      const cases: [string, string][] = [
+        [`shop=${bad}`, `readiness: --rendered: ${bad}, document 2: not valid YAML (missed comma between flow collection entries at line 12). Fix: pass the unmodified output of \`helm template <release> <chart>\` (or \`--output-dir\`).\n`],
+        [`shop=${noName}`, `readiness: --rendered: ${noName}, document 2: a Kubernetes object without metadata.name. Fix: every object needs apiVersion, kind and metadata.name (as \`helm template\` prints them).\n`],
+        ["shop", "readiness: --rendered shop: expected <chart>=<file|dir>. Fix: name the chart resource (its Pulumi name) and the `helm template` output, e.g. --rendered cache=rendered/cache.yaml.\n"],
+        ["shops=rendered/shop.yaml", "readiness: --rendered shops=rendered/shop.yaml: no chart named 'shops' in the stack (charts: shop, ingress). Fix: use the Pulumi name of a Helm chart, Helm v3 Release, yaml ConfigGroup/ConfigFile or kustomize Directory of the program.\n"],
+      ];
+      for (const [arg, stderr] of cases) {
+        const r = check(["--rendered", arg], dir);
+        assert.equal(r.code, 2, `${arg}: ${r.stdout}`);
+        assert.equal(r.stderr, stderr);
+      }
+    });
+  });
+
   it("outside any Pulumi project is exit 2 with one line", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "readiness-noproject-"));
     const r = check([], dir);

@@ -46,6 +46,17 @@ export const T = {
   kongClusterPlugin: "kubernetes:configuration.konghq.com/v1:KongClusterPlugin",
   helmChartV4: "kubernetes:helm.sh/v4:Chart",
   configGroupV2: "kubernetes:yaml/v2:ConfigGroup",
+  // what the pack may not see into (resource-coverage)
+  helmReleaseV3: "kubernetes:helm.sh/v3:Release",
+  helmChartV3: "kubernetes:helm.sh/v3:Chart",
+  configFileV2: "kubernetes:yaml/v2:ConfigFile",
+  configGroupV1: "kubernetes:yaml:ConfigGroup",
+  configFileV1: "kubernetes:yaml:ConfigFile",
+  kustomizeV1: "kubernetes:kustomize:Directory",
+  kustomizeV2: "kubernetes:kustomize/v2:Directory",
+  pvc: "kubernetes:core/v1:PersistentVolumeClaim",
+  pv: "kubernetes:core/v1:PersistentVolume",
+  volumeSnapshot: "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot",
   // workloads, identity and gateway (issue 3)
   hpaV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",

@@ -34,8 +34,10 @@ import { uptimeChecks } from "./uptime-checks/gate";
 import { logArchiveSink } from "./log-archive-sink/gate";
 import { outboxLagAlert } from "./outbox-lag-alert/gate";
 import { regulatedDataRetention } from "./regulated-data-retention/gate";
+import { resourceCoverage } from "./resource-coverage/gate";
 
-export const RULES: readonly Rule[] = [
+/** Every gate but resource-coverage, which is built over them (the types they know). */
+const GATED: readonly Rule[] = [
   dataResidency,
   cmekRequired,
   kmsKeyHygiene,
@@ -71,3 +73,5 @@ export const RULES: readonly Rule[] = [
   outboxLagAlert,
   regulatedDataRetention,
 ] as readonly Rule[];
+
+export const RULES: readonly Rule[] = [...GATED, resourceCoverage(GATED) as Rule];
