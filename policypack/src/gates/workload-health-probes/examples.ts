@@ -1,9 +1,12 @@
 /** Examples of `workload-health-probes`, run by test/gates/examples.spec.ts. */
-import { deployment, pgbouncer } from "../../../../test/fixtures/k8s";
+import { deployment, ingress, k8sService, pgbouncer } from "../../../../test/fixtures/k8s";
 import { allKinds, C0, KIND, RUN0 } from "../../../../test/fixtures/workloads";
-import { at, change, examples } from "../../../../test/support/examples";
+import { at, change, examples, plus } from "../../../../test/support/examples";
 import { mutate, UNKNOWN } from "../../../../test/support/fixtures";
+import type { ResourceInput } from "../../../../policypack/src/access/resource";
 
+/** Index of the worker without ports or probes in the baseline (after allKinds()). */
+const WORKER = 10;
 /** Index of the PgBouncer in the baseline (after allKinds() and a worker without ports or probes). */
 const PGBOUNCER = 11;
 
@@ -12,6 +15,17 @@ function worker() {
   const w = mutate(deployment("registration", "registration-worker"), `${C0}.ports`, undefined);
   return mutate(mutate(w, `${C0}.livenessProbe`, undefined), `${C0}.readinessProbe`, undefined);
 }
+
+/** A Service selecting the worker's pods (selector app: registration-worker, targetPort 8080). */
+const workerService = () => k8sService("registration", "registration-worker");
+
+/** A third-party image in a Deployment of its own, serving on `port`, with the given probes. */
+function thirdParty(name: string, img: string, port: number, probes: Record<string, unknown>): ResourceInput {
+  const d = deployment("registration", name);
+  return mutate(d, "spec.template.spec.containers", [{ name, image: img, ports: [{ containerPort: port }], ...probes }]);
+}
+
+const tcp = (port: number) => ({ livenessProbe: { tcpSocket: { port } }, readinessProbe: { tcpSocket: { port } } });
 
 export default examples({
   baseline: () => [...allKinds(), worker(), pgbouncer()],
@@ -22,6 +36,30 @@ export default examples({
     {
       title: "a Rollout that delegates to a Deployment (workloadRef)",
       stack: change(KIND.rollout, (r) => mutate(mutate(r, "spec.template", undefined), "spec.workloadRef", { kind: "Deployment", name: "registration-api" })),
+    },
+    { title: "a Service in another namespace with the worker's labels", stack: plus(() => mutate(workerService(), "metadata.namespace", "other")) },
+    { title: "a Service with an empty selector (endpoints managed by hand)", stack: plus(() => mutate(workerService(), "spec.selector", {})) },
+    { title: "a Service whose selector asks for a label the worker's pods lack", stack: plus(() => mutate(workerService(), "spec.selector", { app: "registration-worker", tier: "web" })) },
+    {
+      title: "a sidecar without ports in pods a Service selects, the Service's targetPort declared by the app container",
+      stack: (b) => [...at(KIND.deployment, "spec.template.spec.containers.1", { name: "log-shipper", image: "x" })(b), k8sService("registration", "registration-api")],
+    },
+    {
+      title: "a portless first container beside a second container that declares the Service's targetPort (by name)",
+      stack: (b) => [
+        ...change(WORKER, (w) => mutate(w, "spec.template.spec.containers.1", { name: "web", image: "x", ports: [{ name: "http", containerPort: 9000 }], livenessProbe: { httpGet: { path: "/health/live" } }, readinessProbe: { httpGet: { path: "/health/ready" } } }))(b),
+        mutate(workerService(), "spec.ports", [{ port: 80, targetPort: "http" }]),
+      ],
+    },
+    { title: "a DaemonSet with HTTP probes on the configured paths", stack: (b) => [b[KIND.daemonSet]!] },
+    { title: "Redis (docker.io/bitnami/redis:7) with tcpSocket probes", stack: plus(() => thirdParty("cache", "docker.io/bitnami/redis:7.2", 6379, tcp(6379))) },
+    { title: "Redis pinned by digest with exec redis-cli ping", stack: plus(() => thirdParty("cache", `redis@sha256:${"ab".repeat(32)}`, 6379, { livenessProbe: { exec: { command: ["redis-cli", "ping"] } }, readinessProbe: { exec: { command: ["redis-cli", "ping"] } } })) },
+    { title: "PostgreSQL with exec pg_isready", stack: plus(() => thirdParty("db", "postgres:16", 5432, { livenessProbe: { exec: { command: ["pg_isready"] } }, readinessProbe: { exec: { command: ["pg_isready"] } } })) },
+    { title: "PgBouncer's tcpSocket probes when nonHttpImages does not list it (probesByImage does)", stack: (b) => b, config: { nonHttpImages: ["cloud-sql-proxy"] } },
+    {
+      title: "Jenkins probed on /login, given its own paths in probesByImage",
+      stack: plus(() => thirdParty("ci", "jenkins/jenkins:lts", 8080, { livenessProbe: { httpGet: { path: "/login", port: 8080 } }, readinessProbe: { httpGet: { path: "/login", port: 8080 } } })),
+      config: { probesByImage: [{ image: "jenkins", handlers: ["http"], livenessPath: "/login", readinessPath: "/login" }] },
     },
   ],
   violating: [
@@ -42,6 +80,34 @@ export default examples({
     { title: "Cloud Run: no startup probe", stack: at(KIND.cloudRunService, `${RUN0}.startupProbe`, undefined), expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): container 'app' has no startupProbe (found template.containers[0].startupProbe not set). Fix: add startupProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }] },
     { title: "Cloud Run: a liveness probe on another path", stack: at(KIND.cloudRunService, `${RUN0}.livenessProbe.httpGet.path`, "/"), expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): container 'app': its livenessProbe does not check /health/live (found template.containers[0].livenessProbe.httpGet.path \"/\"). Fix: set livenessProbe.httpGet.path: \"/health/live\"." }] },
     { title: "Cloud Run: a startup probe that is not an HTTP check", stack: at(KIND.cloudRunService, `${RUN0}.startupProbe`, { tcpSocket: { port: 8080 } }), expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): container 'app': its startupProbe is not an HTTP check on /health/ready or /health/live (found template.containers[0].startupProbe uses tcpSocket). Fix: use startupProbe.httpGet.path: \"/health/ready\"." }] },
+    { title: "a worker without ports whose pods a Service selects", stack: plus(workerService), expect: [{ name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }, { name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add readinessProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }] },
+    { title: "a worker without ports reached by an Ingress through its Service", stack: plus(workerService, () => mutate(ingress(), "spec.rules.0.http.paths.0.backend.service.name", "registration-worker")), expect: [{ name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\" (backend of Ingress \"registration-ingress\"), has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }, { name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\" (backend of Ingress \"registration-ingress\"), has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add readinessProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }] },
+    {
+      title: "a Service whose targetPort no container declares: the first container serves",
+      stack: (b) => [...change(WORKER, (w) => mutate(w, "spec.template.spec.containers.1", { name: "metrics", image: "x", ports: [{ containerPort: 9102 }], livenessProbe: { httpGet: { path: "/health/live" } }, readinessProbe: { httpGet: { path: "/health/ready" } } }))(b), workerService()],
+      expect: [{ name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }, { name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add readinessProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }],
+    },
+    { title: "an HTTP liveness probe without ports and without a readiness probe", stack: at(WORKER, `${C0}.livenessProbe`, { httpGet: { path: "/health/live", port: 8080 } }), expect: [{ name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', which has a livenessProbe, has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add readinessProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }] },
+    { title: "a DaemonSet without a liveness probe", stack: at(KIND.daemonSet, `${C0}.livenessProbe`, undefined), expect: [{ name: "registration-agent", message: "'registration-agent' (kubernetes:apps/v1:DaemonSet): container 'app' has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }] },
+    { title: "Redis without probes: the fix fits Redis", stack: plus(() => thirdParty("cache", "docker.io/bitnami/redis:7.2", 6379, {})), expect: [{ name: "cache", message: "'cache' (kubernetes:apps/v1:Deployment): container 'cache' has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add a livenessProbe fit for redis: a tcpSocket probe on port 6379, or exec [\"redis-cli\", \"ping\"]." }, { name: "cache", message: "'cache' (kubernetes:apps/v1:Deployment): container 'cache' has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add a readinessProbe fit for redis: a tcpSocket probe on port 6379, or exec [\"redis-cli\", \"ping\"]." }] },
+    { title: "Redis with an HTTP liveness probe", stack: plus(() => thirdParty("cache", "redis:7", 6379, { ...tcp(6379), livenessProbe: { httpGet: { path: "/health/live", port: 6379 } } })), expect: [{ name: "cache", message: "'cache' (kubernetes:apps/v1:Deployment): container 'cache': its livenessProbe is not a tcpSocket or exec check, as redis needs (found spec.template.spec.containers[0].livenessProbe uses httpGet). Fix: use a livenessProbe fit for redis: a tcpSocket probe on port 6379, or exec [\"redis-cli\", \"ping\"]." }] },
+    { title: "a myredis-exporter image is not Redis: HTTP on the configured paths", stack: plus(() => thirdParty("exporter", "acme/myredis-exporter:1.0", 9121, tcp(9121))), expect: [{ name: "exporter", message: "'exporter' (kubernetes:apps/v1:Deployment): container 'exporter': its livenessProbe is not an HTTP check on /health/live (found spec.template.spec.containers[0].livenessProbe uses tcpSocket). Fix: use livenessProbe.httpGet.path: \"/health/live\"." }, { name: "exporter", message: "'exporter' (kubernetes:apps/v1:Deployment): container 'exporter': its readinessProbe is not an HTTP check on /health/ready (found spec.template.spec.containers[0].readinessProbe uses tcpSocket). Fix: use readinessProbe.httpGet.path: \"/health/ready\"." }] },
+    {
+      title: "Jenkins probed on another path than its configured one",
+      stack: plus(() => thirdParty("ci", "jenkins/jenkins:lts", 8080, { livenessProbe: { httpGet: { path: "/login", port: 8080 } }, readinessProbe: { httpGet: { path: "/", port: 8080 } } })),
+      config: { probesByImage: [{ image: "jenkins", handlers: ["http"], livenessPath: "/login", readinessPath: "/login" }] },
+      expect: [{ name: "ci", message: "'ci' (kubernetes:apps/v1:Deployment): container 'ci': its readinessProbe does not check /login, as jenkins needs (found spec.template.spec.containers[0].readinessProbe.httpGet.path \"/\"). Fix: set readinessProbe.httpGet.path: \"/login\"." }],
+    },
+    { title: "a configured image entry without a fix: the fix is built from its handlers", stack: plus(() => thirdParty("queue", "nats:2", 4222, {})), config: { probesByImage: [{ image: "nats*", handlers: ["tcp", "grpc"] }] }, expect: [{ name: "queue", message: "'queue' (kubernetes:apps/v1:Deployment): container 'queue' has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add a livenessProbe fit for nats: a tcpSocket or grpc check on the container's port." }, { name: "queue", message: "'queue' (kubernetes:apps/v1:Deployment): container 'queue' has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add a readinessProbe fit for nats: a tcpSocket or grpc check on the container's port." }] },
+    { title: "probesByImage paths without the http handler", stack: (b) => b, config: { probesByImage: [{ image: "redis", handlers: ["tcp"], livenessPath: "/x" }] }, expect: [{ kind: "config", message: "invalid pack config at workload-health-probes.probesByImage[0]: livenessPath/readinessPath apply only to HTTP probes. Fix: add \"http\" to handlers, or remove the paths." }] },
+    { title: "probesByImage naming a registry path", stack: (b) => b, config: { probesByImage: [{ image: "docker.io/redis", handlers: ["tcp"] }] }, expect: [{ kind: "config", message: "invalid pack config at workload-health-probes.probesByImage[0].image: must be an image repository name without registry, path, tag or digest, such as \"redis\" (* matches any characters). Fix: keep only the last path component of the image." }] },
+    { title: "a Service selector unknown at preview, beside a worker without ports", stack: plus(() => mutate(workerService(), "spec.selector", UNKNOWN)), expect: [{ name: "registration-worker", kind: "undecided", message: "'registration-worker' (kubernetes:apps/v1:Deployment): 'spec.selector' of 'registration-worker' (kubernetes:core/v1:Service) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    {
+      title: "a Service selector computed from the worker (a dependency of its spec): it selects the worker",
+      stack: plus(() => ({ ...mutate(workerService(), "spec.selector", UNKNOWN), propertyDependencies: { spec: ["urn:pulumi:prod::readiness::kubernetes:apps/v1:Deployment::registration-worker"] } })),
+      expect: [{ name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }, { name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add readinessProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }],
+    },
+    { title: "pod labels unknown at preview, beside a Service of the namespace", stack: (b) => [...at(WORKER, "spec.template.metadata.labels", UNKNOWN)(b), k8sService("registration", "registration-api")], expect: [{ name: "registration-worker", kind: "undecided", message: "'registration-worker' (kubernetes:apps/v1:Deployment): 'spec.template.metadata.labels' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "containers unknown at preview", stack: at(KIND.deployment, "spec.template.spec.containers", UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "a probe unknown at preview", stack: at(KIND.deployment, `${C0}.livenessProbe`, UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].livenessProbe' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "a probe path unknown at preview", stack: at(KIND.deployment, `${C0}.livenessProbe.httpGet.path`, UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].livenessProbe.httpGet.path' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },

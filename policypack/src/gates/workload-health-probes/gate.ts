@@ -181,13 +181,14 @@ function entryPaths(e: ImageProbes, probe: Probe): readonly string[] | undefined
   return both.length > 0 ? both : undefined;
 }
 
-/** The fix for an image entry's probe. */
-function entryFix(e: ImageProbes, name: string, probe: Probe): string {
-  if (e.fix) return `add a ${probe} fit for ${name}: ${e.fix}`;
+/** The fix for an image entry's probe ("add" a missing one, "use" instead of a wrong one). */
+function entryFix(e: ImageProbes, name: string, probe: Probe, verb: "add" | "use"): string {
+  if (e.fix) return `${verb} a ${probe} fit for ${name}: ${e.fix}`;
   const paths = entryPaths(e, probe);
-  const http = e.handlers.includes("http") ? (paths ? `httpGet.path: ${show(paths[0])}` : "httpGet on the container's port") : undefined;
-  const others = handlerList(e.handlers.filter((h) => h !== "http"));
-  return `add a ${probe} fit for ${name}: ${[http, others].filter((x) => x).join(", or ")}`;
+  const http = e.handlers.includes("http") ? (paths ? `httpGet.path: ${show(paths[0])}` : "an httpGet check") : undefined;
+  const rest = e.handlers.filter((h) => h !== "http");
+  const others = rest.length > 0 ? `a ${handlerList(rest)} check` : undefined;
+  return `${verb} a ${probe} fit for ${name}: ${[http, others].filter((x) => x).join(", or ")} on the container's port`;
 }
 
 /** Checks one probe of one container against an image's expectation. */
@@ -196,7 +197,7 @@ function checkImageProbe(w: Workload, c: ContainerView, probe: Probe, e: ImagePr
   const l = containerGet(c, probe);
   if (l.kind === "unknown") return reportUndecided(report, r, `'${c.path}.${probe}'`);
   if (l.kind === "absent") {
-    report({ message: violation(r.display(), `${c.label}${why} has no ${probe}`, `${c.path}.${probe} not set`, entryFix(e, name, probe)) });
+    report({ message: violation(r.display(), `${c.label}${why} has no ${probe}`, `${c.path}.${probe} not set`, entryFix(e, name, probe, "add")) });
     return;
   }
   const at = PROBE_PATHS[probe];
@@ -207,7 +208,7 @@ function checkImageProbe(w: Workload, c: ContainerView, probe: Probe, e: ImagePr
         r.display(),
         `${c.label}: its ${probe} is not a ${handlerList(e.handlers)} check, as ${name} needs`,
         `${c.path}.${probe} ${used ? `uses ${HANDLER_FIELD[used.handler]}` : "has no handler"}`,
-        entryFix(e, name, probe),
+        entryFix(e, name, probe, "use"),
       ),
     });
     return;
