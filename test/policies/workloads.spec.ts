@@ -10,7 +10,7 @@ import { T } from "../../policypack/src/access/tokens";
 import { secretLookingName, secretShape } from "../../policypack/src/lib/secrets";
 import { iniPoolMode, pgbouncerTransactionPooling } from "../../policypack/src/gates/pgbouncer-transaction-pooling/gate";
 import { workloadAutoscaling } from "../../policypack/src/gates/workload-autoscaling/gate";
-import { workloadHealthProbes } from "../../policypack/src/gates/workload-health-probes/gate";
+import { DEFAULT_PROBES_BY_IMAGE, imageEntry, imageRepositoryName, workloadHealthProbes } from "../../policypack/src/gates/workload-health-probes/gate";
 import { imageProblems } from "../../policypack/src/gates/workload-image-provenance/gate";
 import { ormSyncProblem } from "../../policypack/src/gates/workload-no-orm-synchronize/gate";
 import { workloadSecretsNotInEnv } from "../../policypack/src/gates/workload-secrets-not-in-env/gate";
@@ -34,6 +34,42 @@ describe("workload-health-probes", () => {
     const child = childOf(chart, mutate(deployment(), `${C0}.readinessProbe.httpGet.path`, "/healthz"));
     const hit = expectOne(run(workloadHealthProbes, [chart, child]), { policy: P, name: child.name }, "readinessProbe does not check /health/ready", '"/healthz"');
     assert.equal(hit.service, "registration");
+  });
+
+  it("a stack gate whose findings stay on each workload (URN, name, type, service), in stack order", () => {
+    const a = mutate(deployment("registration", "a-api"), `${C0}.livenessProbe`, undefined);
+    const b = mutate(deployment("config", "b-api"), `${C0}.readinessProbe`, undefined);
+    const found = run(workloadHealthProbes, [b, a]).filter((f) => f.policy === P);
+    assert.deepEqual(
+      found.map((f) => [f.urn, f.name, f.type, f.service, f.kind]),
+      [
+        [b.urn, "b-api", T.deployment, "config", "violation"],
+        [a.urn, "a-api", T.deployment, "registration", "violation"],
+      ],
+    );
+  });
+
+  it("matches probesByImage on the repository name's last path component, without registry, tag or digest", () => {
+    const cases: [string, string][] = [
+      ["redis", "redis"],
+      ["redis:7", "redis"],
+      ["docker.io/bitnami/redis:7.2", "redis"],
+      [`redis@sha256:${"ab".repeat(32)}`, "redis"],
+      [`localhost:5000/team/Redis:7@sha256:${"ab".repeat(32)}`, "redis"],
+      ["acme/myredis-exporter:1.0", "myredis-exporter"],
+      ["gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0", "cloud-sql-proxy"],
+    ];
+    for (const [image, name] of cases) assert.equal(imageRepositoryName(image), name, image);
+    const entry = (image: string) => imageEntry(image, DEFAULT_PROBES_BY_IMAGE)?.image;
+    assert.equal(entry("docker.io/bitnami/redis:7.2"), "redis");
+    assert.equal(entry("acme/myredis-exporter:1.0"), undefined);
+    assert.equal(entry("oliver006/redis_exporter:v1.62.0"), undefined);
+    assert.equal(entry("bitnami/postgresql:16"), "postgresql");
+    assert.equal(entry("europe-west1-docker.pkg.dev/acme-prod/infra/pgbouncer@sha256:" + "0".repeat(64)), "pgbouncer");
+    assert.equal(entry("acme/registration-pgbouncer:1"), undefined);
+    const globbed = [{ image: "kube.proxy*", handlers: ["tcp" as const] }];
+    assert.equal(imageEntry("k8s.io/kube.proxy-amd64:1", globbed)?.image, "kube.proxy*");
+    assert.equal(imageEntry("k8s.io/kubexproxy:1", globbed), undefined, "a dot in a pattern is a dot");
   });
 });
 

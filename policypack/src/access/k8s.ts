@@ -262,6 +262,12 @@ export class Workload {
     return out;
   }
 
+  /** The pod template's labels read three-state, with their display path (a label unknown at preview stays visible). */
+  podLabelsRead(): { readonly lookup: Lookup; readonly path: string } {
+    const keys = this.shape.podLabelsAt;
+    return { lookup: this.r.get(keys), path: displayPath(keys) };
+  }
+
   /** The list at `key` of `root` (the resource's props, or a container), displayed as `path`. */
   private list(root: unknown, key: Path, path: string): { items: readonly unknown[]; unknown?: string; secret?: boolean } {
     const l = lookup(root, key);
