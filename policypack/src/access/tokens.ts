@@ -61,6 +61,22 @@ export const T = {
   hpaV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
   gcpServiceAccount: "gcp:serviceaccount/account:Account",
+  // public endpoints (issue 18): invoker IAM of Cloud Run and Cloud Functions, and what it names
+  runV1Service: "gcp:cloudrun/service:Service",
+  runV1IamMember: "gcp:cloudrun/iamMember:IamMember",
+  runV1IamBinding: "gcp:cloudrun/iamBinding:IamBinding",
+  runV1IamPolicy: "gcp:cloudrun/iamPolicy:IamPolicy",
+  runIamMember: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+  runIamBinding: "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding",
+  runIamPolicy: "gcp:cloudrunv2/serviceIamPolicy:ServiceIamPolicy",
+  fnV1Function: "gcp:cloudfunctions/function:Function",
+  fnV1IamMember: "gcp:cloudfunctions/functionIamMember:FunctionIamMember",
+  fnV1IamBinding: "gcp:cloudfunctions/functionIamBinding:FunctionIamBinding",
+  fnV1IamPolicy: "gcp:cloudfunctions/functionIamPolicy:FunctionIamPolicy",
+  fnV2Function: "gcp:cloudfunctionsv2/function:Function",
+  fnV2IamMember: "gcp:cloudfunctionsv2/functionIamMember:FunctionIamMember",
+  fnV2IamBinding: "gcp:cloudfunctionsv2/functionIamBinding:FunctionIamBinding",
+  fnV2IamPolicy: "gcp:cloudfunctionsv2/functionIamPolicy:FunctionIamPolicy",
 } as const;
 
 export type TypeToken = (typeof T)[keyof typeof T];

@@ -112,6 +112,7 @@ export function warmUpStack(): ResourceInput[] {
     gcp(T.pubsubTopic, "topic", { name: `${SVC}-events`, labels: LABELS, kmsKeyName: keyName, messageStoragePolicy: { allowedPersistenceRegions: [REGION] } }),
     gcp(T.secret, "secret", { secretId: `${SVC}-db`, labels: LABELS, replication: { userManaged: { replicas: [{ location: REGION, customerManagedEncryption: { kmsKeyName: keyName } }] } } }),
     gcp(T.cloudRunService, "run", { name: `${SVC}-worker`, location: REGION, labels: LABELS, ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", template: { labels: LABELS, containers: [{ image: "gcr.io/x/worker", resources: { limits: { cpu: "1", memory: "512Mi" } } }] } }),
+    gcp(T.runIamMember, "run-invoker", { name: `${SVC}-worker`, location: REGION, role: "roles/run.invoker", member: `serviceAccount:kong@${PROJECT}.iam.gserviceaccount.com` }),
     gcp(T.alertPolicy, "alert", { displayName: `${SVC} errors`, userLabels: LABELS, conditions: [{ displayName: "5xx", conditionThreshold: { filter: "metric.type=\"x\"", comparison: "COMPARISON_GT", thresholdValue: 1, duration: "300s" } }], notificationChannels: ["projects/x/notificationChannels/1"] }),
     gcp(T.slo, "slo", { service: SVC, sloId: `${SVC}-availability`, goal: 0.999, rollingPeriodDays: 28, userLabels: LABELS }),
     gcp(T.uptimeCheck, "uptime", { displayName: `${SVC} uptime`, userLabels: LABELS, period: "60s", timeout: "10s", httpCheck: { path: "/ready", useSsl: true }, monitoredResource: { type: "uptime_url", labels: { host: `${SVC}.example.com` } } }),

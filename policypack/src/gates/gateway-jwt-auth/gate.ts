@@ -1,9 +1,11 @@
 /** The `gateway-jwt-auth` gate: its catalog record, settings and check. */
 import { z } from "zod";
-import { asArray, asString, isRecord, valueAt, type ResourceView } from "../../access";
+import { asArray, asString, isRecord, valueAt, type ResourceView, type StackView } from "../../access";
 import { defineMeta } from "../../engine/meta";
-import { stackGate } from "../../engine/rule";
+import { stackGate, violation, type Reporter } from "../../engine/rule";
 import { checkRoutes, kongClassesSchema, missingRefs, PLUGINS_ANNOTATION, type Plugin, type Route } from "../../lib/gateway";
+import { publicEndpoints } from "../../lib/public-endpoints";
+import { reportUndecided } from "../../lib/undecided";
 
 export const meta = defineMeta({
   name: "gateway-jwt-auth",
@@ -12,7 +14,8 @@ export const meta = defineMeta({
   kind: "stack",
   severity: "critical",
   level: "mandatory",
-  proves: "Every Ingress/route of a service is behind a Kong JWT (or OIDC) plugin and a tenant-header check.",
+  proves:
+    "Every Ingress/route of a service is behind a Kong JWT (or OIDC) plugin and a tenant-header check, and nothing bypasses Kong: no Cloud Run service or function invokable by allUsers, no external LoadBalancer Service but Kong's proxy, no Cloud SQL authorized network open to 0.0.0.0/0.",
   remediation: "Attach KongPlugins of type jwt and a tenant-header check via the konghq.com/plugins annotation.",
   sources: [{ seed: "002", section: "6. Security", line: "All endpoints behind JWT + tenant header check at Kong" }],
 });
@@ -29,6 +32,11 @@ export const settings = z.strictObject({
    */
   tenantCheckPlugins: z.array(z.string().min(1)).min(1).default(["request-validator", "pre-function", "tenant-header-check"]),
   kongIngressClasses: kongClassesSchema,
+  /**
+   * LoadBalancer Services ("<namespace>/<name>") that are Kong's proxy, besides those recognised by
+   * the label or selector app.kubernetes.io/name: kong or a Kong Helm chart parent.
+   */
+  kongProxyServices: z.array(z.string().regex(/^[^/]+\/[^/]+$/, 'must be "<namespace>/<name>"')).default([]),
 });
 
 type JwtSettings = z.infer<typeof settings>;
@@ -81,6 +89,27 @@ function tenantCheck(p: Plugin, s: JwtSettings): boolean | "unknown" {
   return mentions(r.value("config"), s.tenantHeader);
 }
 
+/** Endpoints outside Kong (lib/public-endpoints.ts): each one is a bypass of the gateway's JWT and tenant checks. */
+function reportBypasses(stack: StackView, s: JwtSettings, report: Reporter): void {
+  for (const e of publicEndpoints(stack)) {
+    if (e.gateway || (e.kind === "loadBalancer" && s.kongProxyServices.includes(`${e.subject.namespace()}/${e.subject.k8sName()}`))) continue;
+    if (e.unknown) {
+      reportUndecided(report, e.subject, `${e.unknown} (whether it opens an endpoint outside the Kong gateway)`, e.service);
+      continue;
+    }
+    report({
+      subject: e.subject,
+      service: e.service,
+      message: violation(
+        e.subject.display(),
+        `${e.service ? `service '${e.service}': ` : ""}${e.what}: an endpoint outside the Kong gateway, which bypasses its JWT authentication and tenant-header check`,
+        e.found,
+        e.fix,
+      ),
+    });
+  }
+}
+
 export const gatewayJwtAuth = stackGate({
   meta,
   settings,
@@ -99,5 +128,6 @@ export const gatewayJwtAuth = stackGate({
       );
       return lacks.length > 0 ? { bad: `${describe(route)} (${lacks.join(", ")})` } : undefined;
     });
+    reportBypasses(stack, s, report);
   },
 });

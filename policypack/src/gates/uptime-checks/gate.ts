@@ -5,7 +5,9 @@ import { defineMeta } from "../../engine/meta";
 import { stackGate, undecidedMessage, violation } from "../../engine/rule";
 import { attribute } from "../../lib/attribution";
 import { durationSchema, parseDuration } from "../../lib/durations";
+import { publicEndpoints } from "../../lib/public-endpoints";
 import { names, stackServices } from "../../lib/services";
+import { reportUndecided } from "../../lib/undecided";
 
 export const meta = defineMeta({
   name: "uptime-checks",
@@ -14,7 +16,8 @@ export const meta = defineMeta({
   kind: "stack",
   severity: "medium",
   level: "mandatory",
-  proves: "Every public service has an uptime check every 60 s from ≥ 3 regions.",
+  proves:
+    "Every uptime check runs every 60 s from ≥ 3 regions, and every public service (an Ingress, HTTPRoute or LoadBalancer Service, a Cloud Run service or function invokable by allUsers, or the label exposure: public) has one.",
   remediation: "Add a gcp.monitoring.UptimeCheckConfig with period \"60s\" and at least 3 selectedRegions.",
   sources: [{ seed: "002", section: "7. Observability", line: "Synthetic checks running every 60 s from 3 regions" }],
 });
@@ -33,7 +36,12 @@ interface Exposure {
   readonly why: string;
 }
 
-/** Public services (and those whose exposure is unknown), and the hosts of their Ingresses and HTTPRoutes. One pass. */
+/**
+ * Public services (and those whose exposure is unknown), and the hosts of their Ingresses and
+ * HTTPRoutes. One pass over the services, then the stack's other public endpoints
+ * (lib/public-endpoints.ts: allUsers invokers, external LoadBalancer Services), each mapped to its
+ * service (an IAM resource: the service of the Cloud Run service / function it names).
+ */
 function publicServices(stack: StackView): { open: Map<string, Exposure>; maybe: Map<string, Exposure>; hosts: Map<string, string> } {
   const open = new Map<string, Exposure>();
   const maybe = new Map<string, Exposure>();
@@ -60,6 +68,13 @@ function publicServices(stack: StackView): { open: Map<string, Exposure>; maybe:
         }
       }
     }
+  }
+  for (const e of publicEndpoints(stack)) {
+    if (e.kind === "sqlOpen" || !e.service || e.subject.label(EXPOSURE_LABEL) === "internal") continue;
+    const exp = { subject: e.subject, why: `${e.subject.display()} ${e.what.replace(/, so anyone can call it$/, "")}` };
+    if (e.unknown) {
+      if (!maybe.has(e.service)) maybe.set(e.service, { ...exp, why: `${e.unknown} of ${e.subject.display()}` });
+    } else if (!open.has(e.service)) open.set(e.service, exp);
   }
   return { open, maybe, hosts };
 }
@@ -90,7 +105,6 @@ export const uptimeChecks = stackGate({
   settings,
   check(stack, s, report) {
     const { open, maybe, hosts } = publicServices(stack);
-    if (open.size === 0 && maybe.size === 0) return;
     const maxPeriod = parseDuration(s.maxPeriod) as number;
     const checks = attribute(stack.ofType(T.uptimeCheck), (r) => {
       const own = stack.serviceOf(r);
@@ -103,10 +117,13 @@ export const uptimeChecks = stackGate({
     const exposed = new Map<string, { exp: Exposure; sure: boolean }>();
     for (const [svc, exp] of maybe) exposed.set(svc, { exp, sure: false });
     for (const [svc, exp] of open) exposed.set(svc, { exp, sure: true });
+    /** Checks a per-service finding already speaks for: not judged again on their own. */
+    const covered = new Set<ResourceView>();
     for (const [svc, { exp, sure }] of [...exposed.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const mine = checks.byService.get(svc) ?? [];
       const verdicts = mine.map((c) => judgeUptime(c, maxPeriod, s.minRegions));
       if (verdicts.some((v) => v.kind === "pass")) continue;
+      for (const c of mine) covered.add(c);
       const subject = mine[0] ?? services.get(svc)?.anchor ?? exp.subject;
       const unknown = verdicts.find((v): v is Extract<CheckVerdict, { kind: "unknown" }> => v.kind === "unknown");
       if (unknown || checks.unknown.length > 0 || !sure) {
@@ -131,6 +148,25 @@ export const uptimeChecks = stackGate({
           `add a gcp.monitoring.UptimeCheckConfig with userLabels { service: "${svc}" }, period: "${maxPeriod}s" and selectedRegions with at least ${s.minRegions} regions (e.g. ["EUROPE", "USA", "ASIA_PACIFIC"]), or leave selectedRegions unset to check from all regions`,
         ),
       });
+    }
+    // Every other uptime check of the stack is judged on its own: public service or not, attributed or not.
+    for (const c of stack.ofType(T.uptimeCheck)) {
+      if (covered.has(c)) continue;
+      const svc = stack.serviceOf(c);
+      const v = judgeUptime(c, maxPeriod, s.minRegions);
+      if (v.kind === "unknown") reportUndecided(report, c, v.what.replace(`'${c.name}' `, "'") + "'", svc);
+      else if (v.kind === "fail") {
+        report({
+          subject: c,
+          service: svc,
+          message: violation(
+            c.display(),
+            `${svc ? `service '${svc}' ` : ""}uptime check does not run every ${maxPeriod}s from ≥ ${s.minRegions} regions`,
+            v.problem,
+            `set period: "${maxPeriod}s" and selectedRegions with at least ${s.minRegions} regions (or leave selectedRegions unset to check from all regions)`,
+          ),
+        });
+      }
     }
   },
 });

@@ -116,7 +116,7 @@ export const workloadIdentity = stackGate({
   settings,
   check(stack, _s, report) {
     for (const c of stack.ofType(T.gkeCluster)) checkCluster(c, report);
-    for (const np of stack.ofType(T.gkeNodePool)) checkNodePool(np, report);
+    for (const np of stack.ofType(T.gkeNodePool)) checkNodePool(stack, np, report);
     const accounts = new Map<string, ResourceView>();
     for (const sa of stack.ofType(T.k8sServiceAccount)) accounts.set(`${sa.namespace()}/${sa.k8sName()}`, sa);
     for (const r of stack.ofType(...K8S_WORKLOAD_TYPES, T.cloudRunService, T.cloudRunJob)) {
