@@ -50,6 +50,14 @@ export const T = {
   hpaV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
   gcpServiceAccount: "gcp:serviceaccount/account:Account",
+  // Google-run workloads and Compute Engine (issue 18)
+  cloudRunV1Service: "gcp:cloudrun/service:Service",
+  functionV1: "gcp:cloudfunctions/function:Function",
+  functionV2: "gcp:cloudfunctionsv2/function:Function",
+  computeInstance: "gcp:compute/instance:Instance",
+  instanceTemplate: "gcp:compute/instanceTemplate:InstanceTemplate",
+  regionInstanceTemplate: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
+  instanceFromTemplate: "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
 } as const;
 
 export type TypeToken = (typeof T)[keyof typeof T];

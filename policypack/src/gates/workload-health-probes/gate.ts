@@ -110,7 +110,8 @@ function checkProbe(w: Workload, c: ContainerView, probe: Probe, paths: readonly
 
 export const workloadHealthProbes = workloadGate({
   meta,
-  types: [...K8S_SERVING_TYPES, T.cloudRunService],
+  // Cloud Run v1 services have liveness and startup probes as v2 does; Cloud Functions have no probes.
+  types: [...K8S_SERVING_TYPES, T.cloudRunService, T.cloudRunV1Service],
   settings,
   check(w, s: ProbeSettings, report) {
     for (const c of containersOf(w, report, { init: false })) {
