@@ -5,7 +5,7 @@ import { at, change, examples } from "../../../../test/support/examples";
 import { mutate, UNKNOWN } from "../../../../test/support/fixtures";
 
 /** Index of the PgBouncer in the baseline (after allKinds() and a worker without ports or probes). */
-const PGBOUNCER = 11;
+const PGBOUNCER = allKinds().length + 1;
 
 /** A worker Deployment without ports: it serves no traffic, so it needs no probes. */
 function worker() {
