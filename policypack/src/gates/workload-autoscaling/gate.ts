@@ -1,7 +1,7 @@
 /** The `workload-autoscaling` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { asArray, asNumber, asString, show, T, valueAt, type Lookup, type ResourceView } from "../../access";
-import { displayPath, FUNCTION_TYPES, K8S_SERVING_TYPES, SCALE_KIND } from "../../access/k8s";
+import { FUNCTION_TYPES, K8S_SERVING_TYPES, SCALE_KIND } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, violation } from "../../engine/rule";
 import { reportUndecided } from "../../lib/undecided";
@@ -145,6 +145,11 @@ const INSTANCE_FIELDS: Readonly<Record<string, InstanceFields>> = {
   },
 };
 
+/** A path for messages, an annotation key in brackets: template.metadata.annotations["autoscaling.knative.dev/minScale"]. */
+function pathText(p: readonly string[]): string {
+  return p.map((k, i) => (/[./]/.test(k) ? `[${JSON.stringify(k)}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
 /** A count from a number or a numeric string (Knative annotations are strings). */
 function countOf(v: unknown): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
@@ -159,16 +164,16 @@ function judgeInstances(r: ResourceView, f: InstanceFields, s: AutoscalingSettin
   const pick = (paths: readonly (readonly string[])[]): { path: string; l: Lookup } | undefined => {
     for (const p of paths) {
       const l = r.get(p);
-      if (l.kind !== "absent") return { path: displayPath(p), l };
+      if (l.kind !== "absent") return { path: pathText(p), l };
     }
     return undefined;
   };
   const problems: string[] = [];
   if (f.manual) {
     const m = r.get(f.manual.path);
-    if (m.kind === "unknown") return { problems, unknown: `'${displayPath(f.manual.path)}'` };
+    if (m.kind === "unknown") return { problems, unknown: `'${pathText(f.manual.path)}'` };
     if (m.kind === "known" && asString(m.value)?.toLowerCase() === f.manual.value) {
-      return { problems: [`${displayPath(f.manual.path)} is ${show(m.value)} (fixed instance count)`] };
+      return { problems: [`${pathText(f.manual.path)} is ${show(m.value)} (fixed instance count)`] };
     }
   }
   const minP = pick(f.min);
@@ -178,7 +183,7 @@ function judgeInstances(r: ResourceView, f: InstanceFields, s: AutoscalingSettin
   const max = maxP?.l.kind === "known" ? countOf(maxP.l.value) : undefined;
   const minText = minP ? `${minP.path} ${show(minP.l.kind === "known" ? minP.l.value : undefined)}` : "not set (default 0)";
   if (needMin && (min === undefined || min < s.minReplicas)) problems.push(`min instances ${minText} is below ${s.minReplicas}`);
-  if (maxP === undefined) problems.push(`max instances (${displayPath(f.max[0] as readonly string[])}) is not set`);
+  if (maxP === undefined) problems.push(`max instances (${pathText(f.max[0] as readonly string[])}) is not set`);
   else if (max === undefined) problems.push(`max instances ${maxP.path} ${show(maxP.l.kind === "known" ? maxP.l.value : undefined)} is not a number`);
   else if (max <= (min ?? 0)) problems.push(`max instances ${max} is not above min instances ${min ?? 0}`);
   return { problems };
