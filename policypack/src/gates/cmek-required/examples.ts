@@ -42,10 +42,11 @@ export default examples({
     },
     {
       title: "a boot disk key unknown at preview that depends on a CryptoKey of the stack",
-      stack: plus(() => {
-        const key = cryptoKey();
-        return { ...mutate(computeInstance(), "bootDisk.kmsKeySelfLink", UNKNOWN), dependencies: [key.urn], propertyDependencies: { bootDisk: [key.urn] } };
-      }),
+      stack: (b) => {
+        const ring = keyRing();
+        const key = cryptoKey("registration-disk-key", ring);
+        return [...b, ring, key, { ...mutate(computeInstance(), "bootDisk.kmsKeySelfLink", UNKNOWN), dependencies: [key.urn], propertyDependencies: { bootDisk: [key.urn] } }];
+      },
     },
     { title: "an instance from a template that overrides no disk (the template's disks apply)", stack: plus(() => res(T.instanceFromTemplate, "registration-vm-2", { zone: "europe-west1-b", sourceInstanceTemplate: "registration-template" })) },
     { title: "narrowed by config to Cloud SQL, a bucket without CMEK", stack: at(BUCKET, "encryption", undefined), config: { types: [T.sqlInstance] } },
