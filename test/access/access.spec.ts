@@ -101,6 +101,23 @@ describe("access layer", () => {
     assert.equal(describeSource({ kind: "absent" }), "");
   });
 
+  it("derives the region of Compute instances from their zone, and of Cloud Run v1 and Cloud Functions from their own fields", () => {
+    const regions = (type: string, props: unknown, provider: unknown = {}, stack?: string) => {
+      const l = effectiveLocation(type, props, provider, stack);
+      return l.kind === "known" ? [l.regions, l.field, l.source] : l.kind;
+    };
+    assert.deepEqual(regions(T.computeInstance, { zone: "us-central1-a" }), [["us-central1"], "zone", "resource"]);
+    assert.deepEqual(regions(T.instanceFromTemplate, { zone: "europe-west1-b" }), [["europe-west1"], "zone", "resource"]);
+    // No zone of its own: the provider's zone, then the stack's gcp:region (a Pulumi default).
+    assert.deepEqual(regions(T.computeInstance, {}, { zone: "us-east1-c" }), [["us-east1"], "zone", "provider"]);
+    assert.deepEqual(regions(T.computeInstance, {}, {}, "us-central1"), [["us-central1"], "gcp:region", "stack-config"]);
+    assert.deepEqual(regions(T.regionInstanceTemplate, { region: "europe-west4" }), [["europe-west4"], "region", "resource"]);
+    assert.deepEqual(regions(T.cloudRunV1Service, { location: "us-central1" }), [["us-central1"], "location", "resource"]);
+    assert.deepEqual(regions(T.functionV1, { region: "us-central1" }), [["us-central1"], "region", "resource"]);
+    assert.deepEqual(regions(T.functionV2, { location: "europe-west1" }), [["europe-west1"], "location", "resource"]);
+    assert.equal(regions(T.computeInstance, { zone: UNKNOWN }), "unknown");
+  });
+
   it("reads labels from every place resources keep them, and the service", () => {
     const k = new ResourceView(res(T.deployment, "api", { metadata: { labels: { "app.kubernetes.io/part-of": "config", n: 1 }, annotations: { a: "b", n: 2 }, namespace: "svc", name: "api-x" } }));
     assert.equal(k.ownService(), "config");

@@ -5,6 +5,7 @@ import { T } from "../../policypack/src/access/tokens";
 import { mutate, res, UNKNOWN } from "../support/fixtures";
 import { cloudRunJob, cloudRunService, cronJob, daemonSet, deployment, job, rollout, statefulSet } from "../fixtures/k8s";
 import type { ResourceInput } from "../../policypack/src/access/resource";
+import { cloudRunV1Service, functionV1, functionV2 } from "../fixtures/gcp-workloads";
 
 function w(input: ResourceInput): Workload {
   const x = Workload.of(new ResourceView(input));
@@ -222,5 +223,52 @@ describe("access/k8s: Workload", () => {
       x.serviceAccount();
       x.podLabels();
     }
+  });
+});
+
+describe("access/k8s: Cloud Run v1 services and Cloud Functions as workloads", () => {
+  it("reads a Cloud Run v1 service's containers, env (valueFrom.secretKeyRef {name, key}) and serviceAccountName", () => {
+    const v1 = mutate(cloudRunV1Service(), "template.spec.containers.0.envs.2", { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "3" } } });
+    const x = w(v1);
+    assert.equal(x.kind, "CloudRunV1Service");
+    assert.equal(x.platform, "cloudrun");
+    const [c] = x.containers().list;
+    assert.ok(c?.serving, "the only container serves");
+    assert.equal(c.path, "template.spec.containers[0]");
+    assert.deepEqual(x.env(c).list[2], { source: "secret", ref: { name: "db", key: "3" }, name: "DB_PASSWORD", path: "template.spec.containers[0].envs[2]" });
+    assert.equal(x.serviceAccount().path, "template.spec.serviceAccountName");
+    assert.equal(x.serviceAccountDependencyProp, "template");
+  });
+
+  it("reads a function as its runtime (serving when HTTP-triggered) and its build environment", () => {
+    const v1 = mutate(mutate(functionV1(), "buildEnvironmentVariables", { GOFLAGS: "-mod=vendor" }), "secretEnvironmentVariables", [{ key: "API_KEY", secret: "api", version: "latest" }]);
+    const x = w(v1);
+    assert.equal(x.platform, "functions");
+    const all = x.containers().list;
+    assert.deepEqual(all.map((c) => [c.label, c.path, c.init, c.serving]), [
+      ["function runtime", "", false, true],
+      ["function build environment", "", true, false],
+    ]);
+    assert.deepEqual(x.containers({ init: false }).list.length, 1);
+    assert.deepEqual(
+      x.env(all[0]!).list.map((e) => [e.name, e.source, e.path]),
+      [
+        ["OTEL_SERVICE_NAME", "literal", "environmentVariables.OTEL_SERVICE_NAME"],
+        ["OTEL_EXPORTER_OTLP_ENDPOINT", "literal", "environmentVariables.OTEL_EXPORTER_OTLP_ENDPOINT"],
+        ["API_KEY", "secret", "secretEnvironmentVariables[0]"],
+      ],
+    );
+    assert.deepEqual(x.env(all[1]!).list, [{ source: "literal", value: "-mod=vendor", name: "GOFLAGS", path: "buildEnvironmentVariables.GOFLAGS" }]);
+    assert.equal(x.serviceAccount().path, "serviceAccountEmail");
+    assert.equal(x.serviceAccountDependencyProp, "serviceAccountEmail");
+
+    const v2 = w(mutate(functionV2(), "eventTrigger", { eventType: "google.cloud.pubsub.topic.v1.messagePublished" }));
+    const [rt] = v2.containers().list;
+    assert.equal(rt?.serving, false, "an event-driven function is a worker");
+    assert.equal(v2.env(rt).list[0]?.path, "serviceConfig.environmentVariables.OTEL_SERVICE_NAME");
+    assert.equal(v2.serviceAccount().path, "serviceConfig.serviceAccountEmail");
+    assert.equal(w(mutate(functionV2(), "serviceConfig", UNKNOWN)).containers().unknown, "serviceConfig");
+    const unknownEnv = w(mutate(functionV2(), "serviceConfig.environmentVariables", UNKNOWN));
+    assert.equal(unknownEnv.env(unknownEnv.containers().list[0]!).unknown, "serviceConfig.environmentVariables");
   });
 });

@@ -1,13 +1,21 @@
 /**
- * Workloads as policies see them: the pod template of every Kubernetes workload kind and of Cloud
- * Run v2 services and jobs, its containers, env, volumes and service account, plus Kubernetes
- * quantity parsing. Reading never throws; an unknown value is reported as such.
+ * Workloads as policies see them: the pod template of every Kubernetes workload kind, of Cloud
+ * Run v1 services and v2 services and jobs, and the runtime of Cloud Functions v1 and v2; its
+ * containers, env, volumes and service account, plus Kubernetes quantity parsing. Reading never
+ * throws; an unknown value is reported as such.
  *
  * Where the pod template lives:
  *   apps/v1 Deployment, StatefulSet, DaemonSet; batch/v1 Job; argoproj.io Rollout   spec.template
  *   batch/v1 CronJob                                                                spec.jobTemplate.spec.template
  *   gcp:cloudrunv2 Service                                                          template (containers, volumes, serviceAccount)
  *   gcp:cloudrunv2 Job                                                              template.template
+ *   gcp:cloudrun (v1) Service                                                       template.spec (containers, serviceAccountName)
+ *   gcp:cloudfunctions (v1) Function                                                the resource itself (one "function runtime")
+ *   gcp:cloudfunctionsv2 Function                                                   serviceConfig (one "function runtime")
+ *
+ * A function has no containers: it is seen as one pseudo-container, the function runtime (its
+ * environmentVariables and secretEnvironmentVariables), plus the build environment
+ * (buildEnvironmentVariables, buildConfig.environmentVariables) as an init pseudo-container.
  */
 import type { MemoKey, ResourceView } from "./resource";
 import { memoByString } from "../memo";
@@ -22,9 +30,31 @@ export type WorkloadKind =
   | "CronJob"
   | "Rollout"
   | "CloudRunService"
-  | "CloudRunJob";
+  | "CloudRunJob"
+  | "CloudRunV1Service"
+  | "FunctionV1"
+  | "FunctionV2";
 
-export type Platform = "kubernetes" | "cloudrun";
+/** Who runs the workload: Kubernetes, Cloud Run (v1 and v2), or Cloud Functions (v1 and v2). */
+export type Platform = "kubernetes" | "cloudrun" | "functions";
+
+/** Where a container's env lives and how a secret reference is spelled (Kubernetes, Cloud Run v1, Cloud Run v2). */
+interface EnvShape {
+  readonly list: "env" | "envs";
+  readonly from: "valueFrom" | "valueSource";
+  readonly secretName: "name" | "secret";
+  readonly secretVersion: "key" | "version";
+}
+
+const K8S_ENV: EnvShape = { list: "env", from: "valueFrom", secretName: "name", secretVersion: "key" };
+const RUN_V2_ENV: EnvShape = { list: "envs", from: "valueSource", secretName: "secret", secretVersion: "version" };
+const RUN_V1_ENV: EnvShape = { list: "envs", from: "valueFrom", secretName: "name", secretVersion: "key" };
+
+/** Where a function keeps its environment: the runtime map and secret list under the pod spec, and the build map. */
+interface FunctionShape {
+  /** Build env map, from the resource's props. */
+  readonly buildEnv: readonly string[];
+}
 
 interface Shape {
   readonly kind: WorkloadKind;
@@ -35,6 +65,13 @@ interface Shape {
   readonly podMeta?: readonly string[];
   /** Long-running and serving traffic (probes, telemetry, autoscaling). */
   readonly serving: boolean;
+  readonly env: EnvShape;
+  /** The service-account field under the pod spec (Kubernetes: serviceAccountName, else serviceAccount). */
+  readonly serviceAccountField?: string;
+  /** The top-level prop whose dependencies settle an unknown env value or service account. */
+  readonly dependencyProp: string;
+  /** Cloud Functions only. */
+  readonly fn?: FunctionShape;
 }
 
 /** Keys from the resource's props and their display path, computed once per shape. */
@@ -51,6 +88,8 @@ interface ShapePaths extends Shape {
   readonly volumesAt: Where;
   readonly serviceAccountAt: Where;
   readonly serviceAccountNameAt: Where;
+  /** The service account of a Google-run workload (Cloud Run, Cloud Functions). */
+  readonly googleServiceAccountAt: Where;
   readonly podLabelsAt: readonly string[];
 }
 
@@ -67,33 +106,72 @@ function withPaths(s: Shape): ShapePaths {
     volumesAt: at([...s.podSpec, "volumes"]),
     serviceAccountAt: at([...s.podSpec, "serviceAccount"]),
     serviceAccountNameAt: at([...s.podSpec, "serviceAccountName"]),
+    googleServiceAccountAt: at([...s.podSpec, s.serviceAccountField ?? "serviceAccount"]),
     podLabelsAt: s.podMeta ? [...s.podMeta, "labels"] : ["template", "labels"],
   };
 }
 
+const POD = { platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], env: K8S_ENV, dependencyProp: "spec" } as const;
+
 const SHAPE_LIST: Readonly<Record<string, Shape>> = {
-  [T.deployment]: { kind: "Deployment", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
-  [T.statefulSet]: { kind: "StatefulSet", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
-  [T.rollout]: { kind: "Rollout", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: true },
-  [T.daemonSet]: { kind: "DaemonSet", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: false },
-  [T.job]: { kind: "Job", platform: "kubernetes", podSpec: ["spec", "template", "spec"], podMeta: ["spec", "template", "metadata"], serving: false },
+  [T.deployment]: { ...POD, kind: "Deployment", serving: true },
+  [T.statefulSet]: { ...POD, kind: "StatefulSet", serving: true },
+  [T.rollout]: { ...POD, kind: "Rollout", serving: true },
+  [T.daemonSet]: { ...POD, kind: "DaemonSet", serving: false },
+  [T.job]: { ...POD, kind: "Job", serving: false },
   [T.cronJob]: {
+    ...POD,
     kind: "CronJob",
-    platform: "kubernetes",
     podSpec: ["spec", "jobTemplate", "spec", "template", "spec"],
     podMeta: ["spec", "jobTemplate", "spec", "template", "metadata"],
     serving: false,
   },
-  [T.cloudRunService]: { kind: "CloudRunService", platform: "cloudrun", podSpec: ["template"], serving: true },
-  [T.cloudRunJob]: { kind: "CloudRunJob", platform: "cloudrun", podSpec: ["template", "template"], serving: false },
+  [T.cloudRunService]: { kind: "CloudRunService", platform: "cloudrun", podSpec: ["template"], serving: true, env: RUN_V2_ENV, dependencyProp: "template" },
+  [T.cloudRunJob]: { kind: "CloudRunJob", platform: "cloudrun", podSpec: ["template", "template"], serving: false, env: RUN_V2_ENV, dependencyProp: "template" },
+  [T.cloudRunV1Service]: {
+    kind: "CloudRunV1Service",
+    platform: "cloudrun",
+    podSpec: ["template", "spec"],
+    podMeta: ["template", "metadata"],
+    serving: true,
+    env: RUN_V1_ENV,
+    serviceAccountField: "serviceAccountName",
+    dependencyProp: "template",
+  },
+  [T.functionV1]: {
+    kind: "FunctionV1",
+    platform: "functions",
+    podSpec: [],
+    serving: true,
+    env: K8S_ENV,
+    serviceAccountField: "serviceAccountEmail",
+    dependencyProp: "environmentVariables",
+    fn: { buildEnv: ["buildEnvironmentVariables"] },
+  },
+  [T.functionV2]: {
+    kind: "FunctionV2",
+    platform: "functions",
+    podSpec: ["serviceConfig"],
+    serving: true,
+    env: K8S_ENV,
+    serviceAccountField: "serviceAccountEmail",
+    dependencyProp: "serviceConfig",
+    fn: { buildEnv: ["buildConfig", "environmentVariables"] },
+  },
 };
 
 const SHAPES: Readonly<Record<string, ShapePaths>> = Object.fromEntries(Object.entries(SHAPE_LIST).map(([t, s]) => [t, withPaths(s)]));
 
-/** Every workload type token (Kubernetes and Cloud Run). */
+/** Every workload type token (Kubernetes, Cloud Run, Cloud Functions). */
 export const WORKLOAD_TYPES: readonly string[] = Object.keys(SHAPES);
 /** Kubernetes workload type tokens. */
 export const K8S_WORKLOAD_TYPES: readonly string[] = WORKLOAD_TYPES.filter((t) => SHAPES[t]?.platform === "kubernetes");
+/** Workloads Google runs (Cloud Run v1/v2, Cloud Functions v1/v2): identity is a Google service account. */
+export const GOOGLE_RUN_TYPES: readonly string[] = WORKLOAD_TYPES.filter((t) => SHAPES[t]?.platform !== "kubernetes");
+/** Cloud Run services (v2 and v1): serving, with liveness and startup probes. */
+export const CLOUD_RUN_SERVICE_TYPES: readonly string[] = [T.cloudRunService, T.cloudRunV1Service];
+/** Cloud Functions (v1 and v2). */
+export const FUNCTION_TYPES: readonly string[] = [T.functionV1, T.functionV2];
 /** Long-running serving Kubernetes workloads (what an HPA scales and a probe guards). */
 export const K8S_SERVING_TYPES: readonly string[] = [T.deployment, T.statefulSet, T.rollout];
 /** Long-running serving workloads of either platform: a service label on one of these makes the service exist. */
@@ -129,8 +207,13 @@ export interface ContainerView {
   readonly init: boolean;
   /** A native sidecar: an init container with restartPolicy Always. */
   readonly sidecar: boolean;
-  /** Declares ports (Cloud Run: the ingress container). */
+  /** Declares ports (Cloud Run: the ingress container; a function: HTTP-triggered). */
   readonly serving: boolean;
+}
+
+/** "a.b" joined to "c" ("c" when the base is the resource itself). */
+function joinPath(base: string, key: string): string {
+  return base === "" ? key : `${base}.${key}`;
 }
 
 /** A list read from a workload: the items found, or the display path of the unknown part. */
@@ -183,6 +266,9 @@ const WORKLOAD_MEMO: MemoKey<Workload | null> = { name: "workload" };
 class Container implements ContainerView {
   envRead?: ListRead<EnvVar>;
   envFromRead?: ListRead<EnvFrom>;
+  /** A function's pseudo-container: its env map key, and its secret env list key. */
+  envMap?: string;
+  secretEnv?: string;
 
   constructor(
     readonly name: string,
@@ -276,10 +362,10 @@ export class Workload {
     return l.secret ? { items: asArray(l.value), secret: true } : { items: asArray(l.value) };
   }
 
-  /** Containers, init containers included unless `init` is false. */
+  /** Containers, init containers included unless `init` is false (a function's build environment counts as one). */
   containers(opts: { init?: boolean } = {}): ListRead<ContainerView> {
     const main = (this.main ??= this.readContainerGroup(false));
-    if (opts.init === false || this.platform !== "kubernetes") return main;
+    if (opts.init === false || this.platform === "cloudrun") return main;
     if (!this.withInit) {
       const init = this.readContainerGroup(true);
       const list = init.list.length === 0 ? main.list : [...main.list, ...init.list];
@@ -292,6 +378,7 @@ export class Workload {
   private readContainerGroup(init: boolean): ListRead<ContainerView> {
     const list: ContainerView[] = [];
     if (this.podSpec().kind === "unknown") return { list, unknown: this.podSpecPath };
+    if (this.shape.fn) return this.readFunctionGroup(init, this.shape.fn);
     const group = init ? this.shape.initContainersAt : this.shape.containersAt;
     const read = this.list(this.r.props, group.keys, group.path);
     let unknown = read.unknown;
@@ -315,13 +402,37 @@ export class Workload {
     return unknown === undefined ? { list } : { list, unknown };
   }
 
-  /** Environment variables of one container (Kubernetes `env`, Cloud Run `envs`). */
+  /**
+   * A function's pseudo-container: the runtime (serving when HTTP-triggered, i.e. without an
+   * eventTrigger), or, as the init group, the build environment when the function sets one.
+   */
+  private readFunctionGroup(init: boolean, fn: FunctionShape): ListRead<ContainerView> {
+    if (init) {
+      const build = this.r.get(fn.buildEnv);
+      if (build.kind === "absent") return { list: [] };
+      const path = displayPath(fn.buildEnv.slice(0, -1));
+      const raw = fn.buildEnv.length > 1 ? valueAt(this.r.props, fn.buildEnv.slice(0, -1)) : this.r.props;
+      const c = new Container("build", "function build environment", fn.buildEnv.slice(0, -1), path, raw, true, false, false);
+      c.envMap = fn.buildEnv[fn.buildEnv.length - 1] as string;
+      return { list: [c] };
+    }
+    const spec = this.podSpec();
+    const raw = spec.kind === "known" ? spec.value : undefined;
+    const trigger = this.r.get("eventTrigger");
+    const c = new Container("runtime", "function runtime", this.shape.podSpec, this.podSpecPath, raw, false, false, trigger.kind === "absent");
+    c.envMap = "environmentVariables";
+    c.secretEnv = "secretEnvironmentVariables";
+    return { list: [c] };
+  }
+
+  /** Environment variables of one container (Kubernetes `env`, Cloud Run `envs`, a function's environmentVariables and secretEnvironmentVariables). */
   env(c: ContainerView): ListRead<EnvVar> {
     return c instanceof Container ? (c.envRead ??= this.readEnv(c)) : this.readEnv(c);
   }
 
   private readEnv(c: ContainerView): ListRead<EnvVar> {
-    const key = this.platform === "cloudrun" ? "envs" : "env";
+    if (c instanceof Container && c.envMap !== undefined) return this.readFunctionEnv(c, c.envMap, c.secretEnv);
+    const key = this.shape.env.list;
     const base = `${c.path}.${key}`;
     const read = this.list(c.raw, key, base);
     const list: EnvVar[] = [];
@@ -339,9 +450,46 @@ export class Workload {
     return unknown === undefined ? { list } : { list, unknown };
   }
 
+  /**
+   * A function's env: the map `mapKey` (name → literal value) and the list `secretKey` of
+   * {key: <env name>, secret, version} (Secret Manager references).
+   */
+  private readFunctionEnv(c: ContainerView, mapKey: string, secretKey: string | undefined): ListRead<EnvVar> {
+    const list: EnvVar[] = [];
+    const base = joinPath(c.path, mapKey);
+    const m = lookup(c.raw, mapKey);
+    let unknown = m.kind === "unknown" ? base : undefined;
+    if (m.kind === "known" && isRecord(m.value)) {
+      for (const [name, v] of Object.entries(m.value)) {
+        const path = `${base}.${name}`;
+        if (isUnknown(v)) list.push({ source: "unknown", name, path });
+        else {
+          const lit = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+          list.push(lit === undefined ? { source: "none", name, path } : { source: "literal", value: lit, name, path });
+        }
+      }
+    }
+    if (secretKey !== undefined) {
+      const sbase = joinPath(c.path, secretKey);
+      const read = this.list(c.raw, secretKey, sbase);
+      unknown ??= read.unknown;
+      read.items.forEach((raw, i) => {
+        const path = `${sbase}[${i}]`;
+        if (isUnknown(raw)) {
+          unknown ??= path;
+          return;
+        }
+        const name = asString(valueAt(raw, "key"));
+        list.push({ source: "secret", ref: { name: asString(valueAt(raw, "secret")), key: asString(valueAt(raw, "version")) }, name, path });
+      });
+    }
+    return unknown === undefined ? { list } : { list, unknown };
+  }
+
   /** One env entry, built as a literal per source (no spreading: this runs for every variable of every container). */
   private envVar(raw: unknown, name: string | undefined, path: string): EnvVar {
-    const from = this.platform === "cloudrun" ? "valueSource" : "valueFrom";
+    const env = this.shape.env;
+    const from = env.from;
     const valueL = lookup(raw, "value");
     const fromL = lookup(raw, from);
     if (valueL.kind === "unknown" || fromL.kind === "unknown") return { source: "unknown", name, path };
@@ -349,9 +497,8 @@ export class Workload {
       const secretRef = lookup(fromL.value, "secretKeyRef");
       if (secretRef.kind === "unknown") return { source: "unknown", name, path };
       if (secretRef.kind === "known") {
-        const cr = this.platform === "cloudrun";
-        const refName = asString(valueAt(secretRef.value, cr ? "secret" : "name"));
-        const key = asString(valueAt(secretRef.value, cr ? "version" : "key"));
+        const refName = asString(valueAt(secretRef.value, env.secretName));
+        const key = asString(valueAt(secretRef.value, env.secretVersion));
         return { source: "secret", ref: { name: refName, key }, name, path };
       }
       const cmRef = lookup(fromL.value, "configMapKeyRef");
@@ -404,10 +551,16 @@ export class Workload {
     return read.unknown === undefined ? { list } : { list, unknown: read.unknown };
   }
 
-  /** The pod's service account: Kubernetes serviceAccountName (or the deprecated serviceAccount); Cloud Run serviceAccount. */
+  /**
+   * The pod's service account: Kubernetes serviceAccountName (or the deprecated serviceAccount);
+   * Cloud Run v2 serviceAccount, v1 serviceAccountName; a function's serviceAccountEmail.
+   */
   serviceAccount(): { lookup: Lookup; path: string } {
     const legacy = this.shape.serviceAccountAt;
-    if (this.platform === "cloudrun") return { lookup: this.r.get(legacy.keys), path: legacy.path };
+    if (this.platform !== "kubernetes") {
+      const g = this.shape.googleServiceAccountAt;
+      return { lookup: this.r.get(g.keys), path: g.path };
+    }
     const primary = this.shape.serviceAccountNameAt;
     const l = this.r.get(primary.keys);
     if (l.kind !== "absent") return { lookup: l, path: primary.path };
@@ -415,9 +568,15 @@ export class Workload {
     return ll.kind === "absent" ? { lookup: l, path: primary.path } : { lookup: ll, path: legacy.path };
   }
 
-  /** The top-level prop whose dependencies settle an unknown pod-template value. */
+  /** The top-level prop whose dependencies settle an unknown pod-template value (a v1 function: its environmentVariables). */
   get dependencyProp(): string {
-    return this.platform === "cloudrun" ? "template" : "spec";
+    return this.shape.dependencyProp;
+  }
+
+  /** The top-level prop whose dependencies settle an unknown service account. */
+  get serviceAccountDependencyProp(): string {
+    const first = this.shape.googleServiceAccountAt.keys[0] as string;
+    return this.platform === "kubernetes" ? this.shape.dependencyProp : first;
   }
 }
 

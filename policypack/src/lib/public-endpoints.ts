@@ -60,10 +60,10 @@ interface IamForm {
   readonly loc: string;
 }
 
-const RUN_V1 = { target: T.runV1Service, ref: "service", loc: "location" };
+const RUN_V1 = { target: T.cloudRunV1Service, ref: "service", loc: "location" };
 const RUN_V2 = { target: T.cloudRunService, ref: "name", loc: "location" };
-const FN_V1 = { target: T.fnV1Function, ref: "cloudFunction", loc: "region" };
-const FN_V2 = { target: T.fnV2Function, ref: "cloudFunction", loc: "location" };
+const FN_V1 = { target: T.functionV1, ref: "cloudFunction", loc: "region" };
+const FN_V2 = { target: T.functionV2, ref: "cloudFunction", loc: "location" };
 
 const IAM_FORMS: ReadonlyMap<string, IamForm> = new Map<string, IamForm>([
   [T.runV1IamMember, { shape: "member", ...RUN_V1 }],
@@ -81,10 +81,10 @@ const IAM_FORMS: ReadonlyMap<string, IamForm> = new Map<string, IamForm>([
 ]);
 
 const TARGET_KIND: Readonly<Record<string, string>> = {
-  [T.runV1Service]: "Cloud Run service",
+  [T.cloudRunV1Service]: "Cloud Run service",
   [T.cloudRunService]: "Cloud Run service",
-  [T.fnV1Function]: "Cloud Function",
-  [T.fnV2Function]: "Cloud Function",
+  [T.functionV1]: "Cloud Function",
+  [T.functionV2]: "Cloud Function",
 };
 
 /** Every public endpoint of the stack (Ingresses and HTTPRoutes aside), in stack order; built once per stack (do not mutate). */
@@ -108,8 +108,8 @@ function targetIngress(t: ResourceView): { kind: "internal" | "open" | "unknown"
     return { kind: t.str(path) === internal ? "internal" : "open", path };
   };
   if (t.type === T.cloudRunService) return read("ingress", "INGRESS_TRAFFIC_INTERNAL_ONLY");
-  if (t.type === T.runV1Service) return read("metadata.annotations.run.googleapis.com/ingress", "internal");
-  if (t.type === T.fnV1Function) return read("ingressSettings", "ALLOW_INTERNAL_ONLY");
+  if (t.type === T.cloudRunV1Service) return read("metadata.annotations.run.googleapis.com/ingress", "internal");
+  if (t.type === T.functionV1) return read("ingressSettings", "ALLOW_INTERNAL_ONLY");
   return read("serviceConfig.ingressSettings", "ALLOW_INTERNAL_ONLY");
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { show, T, type ResourceView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, undecidedMessage, violation, type Reporter } from "../../engine/rule";
+import { checkComputeDisks, COMPUTE_TYPES } from "../../lib/compute";
 import { CMEK_FIELDS, KEYED_TYPES, keyRefs } from "../../lib/kms";
 
 export const meta = defineMeta({
@@ -82,5 +83,7 @@ export const cmekRequired = stackGate({
         });
       }
     }
+    // Compute Engine instances and instance templates: every disk (boot, attached, template, scratch), see lib/compute.ts.
+    for (const r of stack.ofType(...COMPUTE_TYPES)) checkComputeDisks(stack, r, report);
   },
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { asString, isRecord, lookup, show, T, typeFromUrn, type ResourceView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { resourceGate, violation } from "../../engine/rule";
+import { COMPUTE_TYPES, metadataKeyDependency, metadataKeys } from "../../lib/compute";
 
 export const meta = defineMeta({
   name: "no-static-service-account-keys",
@@ -11,7 +12,8 @@ export const meta = defineMeta({
   kind: "resource",
   severity: "critical",
   level: "mandatory",
-  proves: "No gcp:serviceaccount/key:Key, no Kubernetes Secret holding a service-account key.",
+  proves:
+    "No gcp:serviceaccount/key:Key, no Kubernetes Secret holding a service-account key; no Compute instance or template with static SSH keys (metadata ssh-keys / sshKeys) or a key file (service-account key, PEM private key) in its metadata or startup script.",
   remediation: "Delete the key; use Workload Identity (a Kubernetes ServiceAccount annotated with iam.gke.io/gcp-service-account).",
   sources: [{ seed: "002", section: "6. Security", line: "Workload Identity used for all GCP API calls; no static SA keys" }],
 });
@@ -63,9 +65,44 @@ function saKeyEntries(r: ResourceView): { keys: string[]; unknown: boolean } {
 
 export const noStaticServiceAccountKeys = resourceGate({
   meta,
-  types: [T.serviceAccountKey, T.k8sSecret],
+  types: [T.serviceAccountKey, T.k8sSecret, ...COMPUTE_TYPES],
   settings,
   check(r, _s, report) {
+    if (r.type !== T.serviceAccountKey && r.type !== T.k8sSecret) {
+      const md = metadataKeys(r, looksLikeServiceAccountKey);
+      if (md.ssh.length > 0) {
+        report({
+          message: violation(
+            r.display(),
+            `puts static SSH keys in instance metadata (${md.ssh.join(", ")}): long-lived keys outside IAM, never rotated or revoked with the person`,
+            `metadata ${md.ssh.map((k) => `"${k}"`).join(", ")} set (not shown)`,
+            'remove the key entries and use OS Login (metadata "enable-oslogin": "TRUE", roles/compute.osLogin granted through IAM)',
+          ),
+        });
+      }
+      if (md.keyFiles.length > 0) {
+        report({
+          message: violation(
+            r.display(),
+            `holds a private key file in ${md.keyFiles.join(", ")}`,
+            "a service-account key or private key (not shown)",
+            "remove it and disable the key; run the instance as a dedicated service account (serviceAccount.email) and let it use the metadata server's credentials",
+          ),
+        });
+      }
+      const key = md.unknown ? metadataKeyDependency(r) : undefined;
+      if (key) {
+        report({
+          message: violation(
+            r.display(),
+            "metadata is filled from a static service-account key created in this stack",
+            `metadata from ${show(key)}`,
+            "delete the key; run the instance as a dedicated service account (serviceAccount.email) instead of a key file",
+          ),
+        });
+      }
+      return;
+    }
     if (r.type === T.serviceAccountKey) {
       const sa = r.get("serviceAccountId");
       report({

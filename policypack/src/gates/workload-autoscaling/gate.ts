@@ -1,7 +1,7 @@
 /** The `workload-autoscaling` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { asArray, asNumber, asString, show, T, valueAt, type Lookup, type ResourceView } from "../../access";
-import { K8S_SERVING_TYPES, SCALE_KIND } from "../../access/k8s";
+import { FUNCTION_TYPES, K8S_SERVING_TYPES, SCALE_KIND } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, violation } from "../../engine/rule";
 import { reportUndecided } from "../../lib/undecided";
@@ -14,7 +14,7 @@ export const meta = defineMeta({
   severity: "medium",
   level: "mandatory",
   proves:
-    "Each service Deployment is targeted by an HPA with minReplicas ≥ configured (2 in production), maxReplicas > min, CPU target within bounds (default 50–80 %); Cloud Run min and max instances set.",
+    "Each service Deployment is targeted by an HPA with minReplicas ≥ configured (2 in production), maxReplicas > min, CPU target within bounds (default 50–80 %); Cloud Run (v2 and v1) min and max instances set; Cloud Functions max instances set (and min instances when HTTP-triggered).",
   remediation: "Add a HorizontalPodAutoscaler (autoscaling/v2) in the same namespace whose scaleTargetRef names the Deployment.",
   sources: [
     { seed: "001", section: "Infrastructure", line: "HPA configured with correct thresholds" },
@@ -102,6 +102,89 @@ function judgeCloudRun(r: ResourceView, s: AutoscalingSettings): HpaVerdict {
     problems.push(`min instances ${minP ? `${minP.path} ${show(valueAt(r.props, minP.path))}` : "not set (Cloud Run default 0)"} is below ${s.minReplicas}`);
   }
   if (max === undefined) problems.push("max instances (template.scaling.maxInstanceCount) is not set");
+  else if (max <= (min ?? 0)) problems.push(`max instances ${max} is not above min instances ${min ?? 0}`);
+  return { problems };
+}
+
+/** Where a Google-run workload other than a Cloud Run v2 service keeps its instance bounds (first field set wins). */
+interface InstanceFields {
+  readonly what: string;
+  readonly min: readonly (readonly string[])[];
+  readonly max: readonly (readonly string[])[];
+  /** A manual (fixed) scaling switch: the path and the value that means manual. */
+  readonly manual?: { readonly path: readonly string[]; readonly value: string };
+  /** The remediation, given the configured minimum (undefined: no minimum needed, an event-driven function). */
+  readonly fix: (min: number | undefined) => string;
+}
+
+const KNATIVE_MIN = ["template", "metadata", "annotations", "autoscaling.knative.dev/minScale"];
+const KNATIVE_MAX = ["template", "metadata", "annotations", "autoscaling.knative.dev/maxScale"];
+
+const INSTANCE_FIELDS: Readonly<Record<string, InstanceFields>> = {
+  [T.cloudRunV1Service]: {
+    what: "Cloud Run service",
+    min: [KNATIVE_MIN, ["metadata", "annotations", "run.googleapis.com/minScale"]],
+    max: [KNATIVE_MAX],
+    manual: { path: ["metadata", "annotations", "run.googleapis.com/scalingMode"], value: "manual" },
+    fix: (min) => `set the template.metadata.annotations "autoscaling.knative.dev/minScale" ≥ ${min ?? 0} and "autoscaling.knative.dev/maxScale" above it`,
+  },
+  [T.functionV1]: {
+    what: "Cloud Function",
+    min: [["minInstances"]],
+    max: [["maxInstances"]],
+    fix: (min) => (min === undefined ? "set maxInstances (above minInstances, if set)" : `set minInstances ≥ ${min} and maxInstances above it`),
+  },
+  [T.functionV2]: {
+    what: "Cloud Function",
+    min: [["serviceConfig", "minInstanceCount"]],
+    max: [["serviceConfig", "maxInstanceCount"]],
+    fix: (min) =>
+      min === undefined
+        ? "set serviceConfig.maxInstanceCount (above serviceConfig.minInstanceCount, if set)"
+        : `set serviceConfig.minInstanceCount ≥ ${min} and serviceConfig.maxInstanceCount above it`,
+  },
+};
+
+/** A path for messages, an annotation key in brackets: template.metadata.annotations["autoscaling.knative.dev/minScale"]. */
+function pathText(p: readonly string[]): string {
+  return p.map((k, i) => (/[./]/.test(k) ? `[${JSON.stringify(k)}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
+/** A count from a number or a numeric string (Knative annotations are strings). */
+function countOf(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  return typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * Cloud Run v1 services and Cloud Functions: max instances set (above min); min instances ≥
+ * minReplicas where the workload serves requests (a Cloud Run service, an HTTP-triggered function).
+ */
+function judgeInstances(r: ResourceView, f: InstanceFields, s: AutoscalingSettings, needMin: boolean): HpaVerdict {
+  const pick = (paths: readonly (readonly string[])[]): { path: string; l: Lookup } | undefined => {
+    for (const p of paths) {
+      const l = r.get(p);
+      if (l.kind !== "absent") return { path: pathText(p), l };
+    }
+    return undefined;
+  };
+  const problems: string[] = [];
+  if (f.manual) {
+    const m = r.get(f.manual.path);
+    if (m.kind === "unknown") return { problems, unknown: `'${pathText(f.manual.path)}'` };
+    if (m.kind === "known" && asString(m.value)?.toLowerCase() === f.manual.value) {
+      return { problems: [`${pathText(f.manual.path)} is ${show(m.value)} (fixed instance count)`] };
+    }
+  }
+  const minP = pick(f.min);
+  const maxP = pick(f.max);
+  for (const p of [minP, maxP]) if (p?.l.kind === "unknown") return { problems, unknown: `'${p.path}'` };
+  const min = minP?.l.kind === "known" ? countOf(minP.l.value) : undefined;
+  const max = maxP?.l.kind === "known" ? countOf(maxP.l.value) : undefined;
+  const minText = minP ? `${minP.path} ${show(minP.l.kind === "known" ? minP.l.value : undefined)}` : "not set (default 0)";
+  if (needMin && (min === undefined || min < s.minReplicas)) problems.push(`min instances ${minText} is below ${s.minReplicas}`);
+  if (maxP === undefined) problems.push(`max instances (${pathText(f.max[0] as readonly string[])}) is not set`);
+  else if (max === undefined) problems.push(`max instances ${maxP.path} ${show(maxP.l.kind === "known" ? maxP.l.value : undefined)} is not a number`);
   else if (max <= (min ?? 0)) problems.push(`max instances ${max} is not above min instances ${min ?? 0}`);
   return { problems };
 }
@@ -204,6 +287,29 @@ export const workloadAutoscaling = stackGate({
           `service '${service}' Cloud Run service does not autoscale within the pack's bounds`,
           v.problems.join("; "),
           `set template.scaling.minInstanceCount ≥ ${s.minReplicas} and template.scaling.maxInstanceCount above it`,
+        ),
+      });
+    }
+    for (const r of stack.ofType(T.cloudRunV1Service, ...FUNCTION_TYPES)) {
+      const service = stack.serviceOf(r);
+      const f = INSTANCE_FIELDS[r.type];
+      if (!service || !f) continue;
+      // A function serves requests when HTTP-triggered (no eventTrigger); an event-driven one needs only a bound.
+      const needMin = r.type === T.cloudRunV1Service || r.get("eventTrigger").kind === "absent";
+      const v = judgeInstances(r, f, s, needMin);
+      if (v.unknown) {
+        reportUndecided(report, r, v.unknown, service);
+        continue;
+      }
+      if (v.problems.length === 0) continue;
+      report({
+        subject: r,
+        service,
+        message: violation(
+          r.display(),
+          `service '${service}' ${f.what} does not autoscale within the pack's bounds`,
+          v.problems.join("; "),
+          f.fix(needMin ? s.minReplicas : undefined),
         ),
       });
     }

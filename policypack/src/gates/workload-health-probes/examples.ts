@@ -1,14 +1,14 @@
 /** Examples of `workload-health-probes`, run by test/gates/examples.spec.ts. */
 import { deployment, ingress, k8sService, pgbouncer } from "../../../../test/fixtures/k8s";
-import { allKinds, C0, KIND, RUN0 } from "../../../../test/fixtures/workloads";
+import { allKinds, C0, KIND, RUN0, RUN_V1_0 } from "../../../../test/fixtures/workloads";
 import { at, change, examples, plus } from "../../../../test/support/examples";
 import { mutate, UNKNOWN } from "../../../../test/support/fixtures";
 import type { ResourceInput } from "../../../../policypack/src/access/resource";
 
 /** Index of the worker without ports or probes in the baseline (after allKinds()). */
-const WORKER = 10;
+const WORKER = allKinds().length;
 /** Index of the PgBouncer in the baseline (after allKinds() and a worker without ports or probes). */
-const PGBOUNCER = 11;
+const PGBOUNCER = allKinds().length + 1;
 
 /** A worker Deployment without ports: it serves no traffic, so it needs no probes. */
 function worker() {
@@ -33,6 +33,9 @@ export default examples({
     { title: "a query string on the configured path", stack: at(KIND.deployment, `${C0}.livenessProbe.httpGet.path`, "/health/live?full=1") },
     { title: "a sidecar without ports and without probes", stack: at(KIND.deployment, "spec.template.spec.containers.1", { name: "log-shipper", image: "x" }) },
     { title: "Cloud Run: a startup probe on the liveness path", stack: at(KIND.cloudRunService, `${RUN0}.startupProbe.httpGet.path`, "/health/live") },
+    { title: "Cloud Run v1: a sidecar without ports and without probes", stack: at(KIND.cloudRunV1Service, "template.spec.containers.1", { name: "proxy", image: "x" }) },
+    // Cloud Functions have no probes: the gate does not apply to them.
+    { title: "Cloud Functions (no probes on the platform)", stack: (b) => [b[KIND.functionV1]!, b[KIND.functionV2]!] },
     {
       title: "a Rollout that delegates to a Deployment (workloadRef)",
       stack: change(KIND.rollout, (r) => mutate(mutate(r, "spec.template", undefined), "spec.workloadRef", { kind: "Deployment", name: "registration-api" })),
@@ -108,6 +111,9 @@ export default examples({
       expect: [{ name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no livenessProbe (found spec.template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }, { name: "registration-worker", message: "'registration-worker' (kubernetes:apps/v1:Deployment): container 'app', the main container of pods selected by Service \"registration-worker\", has no readinessProbe (found spec.template.spec.containers[0].readinessProbe not set). Fix: add readinessProbe.httpGet.path: \"/health/ready\" (port: the container's port)." }],
     },
     { title: "pod labels unknown at preview, beside a Service of the namespace", stack: (b) => [...at(WORKER, "spec.template.metadata.labels", UNKNOWN)(b), k8sService("registration", "registration-api")], expect: [{ name: "registration-worker", kind: "undecided", message: "'registration-worker' (kubernetes:apps/v1:Deployment): 'spec.template.metadata.labels' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "Cloud Run v1: no liveness probe", stack: at(KIND.cloudRunV1Service, `${RUN_V1_0}.livenessProbe`, undefined), expect: [{ name: "registration-v1-web", message: "'registration-v1-web' (gcp:cloudrun/service:Service): container 'app' has no livenessProbe (found template.spec.containers[0].livenessProbe not set). Fix: add livenessProbe.httpGet.path: \"/health/live\" (port: the container's port)." }] },
+    { title: "Cloud Run v1: a startup probe on another path", stack: at(KIND.cloudRunV1Service, `${RUN_V1_0}.startupProbe.httpGet.path`, "/"), expect: [{ name: "registration-v1-web", message: "'registration-v1-web' (gcp:cloudrun/service:Service): container 'app': its startupProbe does not check /health/ready or /health/live (found template.spec.containers[0].startupProbe.httpGet.path \"/\"). Fix: set startupProbe.httpGet.path: \"/health/ready\"." }] },
+    { title: "Cloud Run v1: containers unknown at preview", stack: at(KIND.cloudRunV1Service, "template.spec.containers", UNKNOWN), expect: [{ name: "registration-v1-web", kind: "undecided", message: "'registration-v1-web' (gcp:cloudrun/service:Service): 'template.spec.containers' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "containers unknown at preview", stack: at(KIND.deployment, "spec.template.spec.containers", UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "a probe unknown at preview", stack: at(KIND.deployment, `${C0}.livenessProbe`, UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].livenessProbe' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "a probe path unknown at preview", stack: at(KIND.deployment, `${C0}.livenessProbe.httpGet.path`, UNKNOWN), expect: [{ name: "registration-api", kind: "undecided", message: "'registration-api' (kubernetes:apps/v1:Deployment): 'spec.template.spec.containers[0].livenessProbe.httpGet.path' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },

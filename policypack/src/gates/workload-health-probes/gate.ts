@@ -280,7 +280,8 @@ function checkProbe(w: Workload, c: ContainerView, probe: Probe, paths: readonly
 
 /** Kubernetes workloads whose containers are probe-checked (DaemonSets too: their pods serve node-local traffic). */
 export const PROBED_K8S_TYPES: readonly string[] = [...K8S_SERVING_TYPES, T.daemonSet];
-const TYPES: readonly string[] = [...PROBED_K8S_TYPES, T.cloudRunService];
+// Cloud Run v1 services have liveness and startup probes as v2 does; Cloud Functions have no probes.
+const TYPES: readonly string[] = [...PROBED_K8S_TYPES, T.cloudRunService, T.cloudRunV1Service];
 const TYPE_SET: ReadonlySet<string> = new Set(TYPES);
 
 /** ", which serves Service 'web' (backend of Ingress 'web')": why a container without a port is checked. */

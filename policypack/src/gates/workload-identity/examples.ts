@@ -15,6 +15,7 @@ import {
   statefulSet,
   WI,
 } from "../../../../test/fixtures/k8s";
+import { cloudRunV1Service, computeInstance, functionV1, functionV2, instanceTemplate } from "../../../../test/fixtures/gcp-workloads";
 import { at, examples, plus, without } from "../../../../test/support/examples";
 import { mutate, res, UNKNOWN } from "../../../../test/support/fixtures";
 
@@ -25,6 +26,8 @@ const keepDefaultPool = at(0, "removeDefaultNodePool", undefined);
 const runDefault = () => mutate(cloudRunService(), "template.serviceAccount", undefined);
 /** The Google service account registration-run, made in the stack. */
 const runAccount = () => res(T.gcpServiceAccount, "registration-run", { accountId: "registration-run" });
+
+const fromTemplate = () => res(T.instanceFromTemplate, "registration-vm-2", { name: "registration-vm-2", zone: "europe-west1-b", sourceInstanceTemplate: "projects/acme-prod/global/instanceTemplates/registration-template" });
 
 export default examples({
   // A Workload Identity cluster (default node pool removed), a NodePool on GKE_METADATA, the
@@ -48,6 +51,18 @@ export default examples({
           childOf(chart, serviceAccount("registration", "chart-sa")),
         ];
       },
+    },
+    {
+      title: "Cloud Run v1, Cloud Functions v1 and v2, a Compute instance and templates on their own accounts; an instance from a template (its account)",
+      stack: plus(() => cloudRunV1Service(), () => functionV1(), () => functionV2(), () => computeInstance(), () => instanceTemplate(), () => instanceTemplate("registration", "registration-region-template", T.regionInstanceTemplate), fromTemplate),
+    },
+    {
+      title: "a Cloud Function and a Compute instance whose account is unknown at preview, settled by a service account of the stack",
+      stack: plus(
+        runAccount,
+        () => ({ ...mutate(functionV2(), "serviceConfig.serviceAccountEmail", UNKNOWN), dependencies: [runAccount().urn], propertyDependencies: { serviceConfig: [runAccount().urn] } }),
+        () => ({ ...mutate(computeInstance(), "serviceAccount.email", UNKNOWN), dependencies: [runAccount().urn], propertyDependencies: { serviceAccount: [runAccount().urn] } }),
+      ),
     },
     { title: "an Autopilot cluster without workloadIdentityConfig (Autopilot always has it)", stack: (b) => at(0, "enableAutopilot", true)(at(0, "workloadIdentityConfig", undefined)(b)) },
     { title: "the default node pool kept, on GKE_METADATA", stack: (b) => at(0, "nodeConfig", { workloadMetadataConfig: { mode: "GKE_METADATA" } })(keepDefaultPool(b)) },
@@ -122,6 +137,15 @@ export default examples({
     { title: "a Cloud Run service on the default compute account (none set)", stack: plus(runDefault), expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): service 'registration' Cloud Run service runs as the default compute service account (found template.serviceAccount not set (the default compute service account)). Fix: create a gcp.serviceaccount.Account for the service and set template.serviceAccount to its email." }] },
     { title: "a Cloud Run job on the default compute account", stack: plus(() => mutate(cloudRunJob(), "template.template.serviceAccount", "42-compute@developer.gserviceaccount.com")), expect: [{ name: "registration-export", message: "'registration-export' (gcp:cloudrunv2/job:Job): service 'registration' Cloud Run job runs as the default compute service account (found template.template.serviceAccount \"42-compute@developer.gserviceaccount.com\"). Fix: create a gcp.serviceaccount.Account for the service and set template.template.serviceAccount to its email." }] },
     { title: "a Cloud Run service on the App Engine default account", stack: plus(() => mutate(cloudRunService(), "template.serviceAccount", "acme-prod@appspot.gserviceaccount.com")), expect: [{ name: "registration-web", message: "'registration-web' (gcp:cloudrunv2/service:Service): service 'registration' Cloud Run service runs as the default compute service account (found template.serviceAccount \"acme-prod@appspot.gserviceaccount.com\"). Fix: create a gcp.serviceaccount.Account for the service and set template.serviceAccount to its email." }] },
+    { title: "Cloud Run v1: no serviceAccountName", stack: plus(() => mutate(cloudRunV1Service(), "template.spec.serviceAccountName", undefined)), expect: [{ name: "registration-v1-web", message: "'registration-v1-web' (gcp:cloudrun/service:Service): service 'registration' Cloud Run service runs as the default compute service account (found template.spec.serviceAccountName not set (the default compute service account)). Fix: create a gcp.serviceaccount.Account for the service and set template.spec.serviceAccountName to its email." }] },
+    { title: "Cloud Function v1: no serviceAccountEmail (the App Engine default)", stack: plus(() => mutate(functionV1(), "serviceAccountEmail", undefined)), expect: [{ name: "registration-hook", message: "'registration-hook' (gcp:cloudfunctions/function:Function): service 'registration' Cloud Function runs as the App Engine default service account (found serviceAccountEmail not set (the App Engine default service account)). Fix: create a gcp.serviceaccount.Account for the service and set serviceAccountEmail to its email." }] },
+    { title: "Cloud Function v2: the default compute service account", stack: plus(() => mutate(functionV2(), "serviceConfig.serviceAccountEmail", "123456789-compute@developer.gserviceaccount.com")), expect: [{ name: "registration-fn", message: "'registration-fn' (gcp:cloudfunctionsv2/function:Function): service 'registration' Cloud Function runs as a default service account (found serviceConfig.serviceAccountEmail \"123456789-compute@developer.gserviceaccount.com\"). Fix: create a gcp.serviceaccount.Account for the service and set serviceConfig.serviceAccountEmail to its email." }] },
+    { title: "Cloud Function v1: account unknown at preview, without dependency", stack: plus(() => mutate(functionV1(), "serviceAccountEmail", UNKNOWN)), expect: [{ name: "registration-hook", kind: "undecided", message: "'registration-hook' (gcp:cloudfunctions/function:Function): 'serviceAccountEmail' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "a Compute instance without a service account", stack: plus(() => mutate(computeInstance(), "serviceAccount", undefined)), expect: [{ name: "registration-vm", message: "'registration-vm' (gcp:compute/instance:Instance): service 'registration' Compute instance runs without a service account of its own (found serviceAccount not set). Fix: create a gcp.serviceaccount.Account for the workload (least-privilege roles) and set serviceAccount: {email: <its email>, scopes: [\"cloud-platform\"]}." }] },
+    { title: "a Compute instance on the default compute account (scopes only)", stack: plus(() => mutate(computeInstance(), "serviceAccount", { scopes: ["cloud-platform"] })), expect: [{ name: "registration-vm", message: "'registration-vm' (gcp:compute/instance:Instance): service 'registration' Compute instance runs as the default compute service account (found serviceAccount.email not set (the default compute service account)). Fix: create a gcp.serviceaccount.Account for the workload (least-privilege roles) and set serviceAccount: {email: <its email>, scopes: [\"cloud-platform\"]}." }] },
+    { title: "an instance template on the default compute account", stack: plus(() => mutate(instanceTemplate(), "serviceAccount.email", "123456789-compute@developer.gserviceaccount.com")), expect: [{ name: "registration-template", message: "'registration-template' (gcp:compute/instanceTemplate:InstanceTemplate): service 'registration' instance template runs as the default compute service account (found serviceAccount.email \"123456789-compute@developer.gserviceaccount.com\"). Fix: create a gcp.serviceaccount.Account for the workload (least-privilege roles) and set serviceAccount: {email: <its email>, scopes: [\"cloud-platform\"]}." }] },
+    { title: "an unlabelled instance from a template with the default account", stack: plus(() => mutate(fromTemplate(), "serviceAccount", { email: "default", scopes: ["cloud-platform"] })), expect: [{ name: "registration-vm-2", message: "'registration-vm-2' (gcp:compute/instanceFromTemplate:InstanceFromTemplate): Compute instance runs as the default compute service account (found serviceAccount.email \"default\"). Fix: create a gcp.serviceaccount.Account for the workload (least-privilege roles) and set serviceAccount: {email: <its email>, scopes: [\"cloud-platform\"]}." }] },
+    { title: "a Compute instance's account unknown at preview, without dependency", stack: plus(() => mutate(computeInstance(), "serviceAccount.email", UNKNOWN)), expect: [{ name: "registration-vm", kind: "undecided", message: "'registration-vm' (gcp:compute/instance:Instance): 'serviceAccount.email' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     { title: "a Cloud Run account unknown at preview, without dependency", stack: plus(() => mutate(cloudRunService(), "template.serviceAccount", UNKNOWN)), expect: [{ name: "registration-web", kind: "undecided", message: "'registration-web' (gcp:cloudrunv2/service:Service): 'template.serviceAccount' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
   ],
 });

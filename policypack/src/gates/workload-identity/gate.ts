@@ -1,13 +1,15 @@
 /**
  * The `workload-identity` gate: its catalog record, settings and check. Workload Identity end to
  * end: GKE cluster and node pools (./clusters.ts), every service pod's Kubernetes ServiceAccount
- * bound to a Google service account, Cloud Run services and jobs running as their own service account.
+ * bound to a Google service account, Cloud Run services and jobs and Cloud Functions running as their
+ * own service account, Compute instances and templates with a dedicated service account (lib/compute.ts).
  */
 import { z } from "zod";
 import { asString, show, T, type ResourceView, type StackView } from "../../access";
-import { K8S_WORKLOAD_TYPES, type Workload } from "../../access/k8s";
+import { GOOGLE_RUN_TYPES, K8S_WORKLOAD_TYPES, type Workload } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, violation, type Reporter } from "../../engine/rule";
+import { checkComputeIdentity, COMPUTE_TYPES, DEFAULT_SA } from "../../lib/compute";
 import { reportUndecided } from "../../lib/undecided";
 import { workloadOf } from "../../lib/workloads";
 import { checkCluster, checkNodePool } from "./clusters";
@@ -20,7 +22,7 @@ export const meta = defineMeta({
   severity: "high",
   level: "mandatory",
   proves:
-    "GKE clusters have Workload Identity, node pools use the GKE metadata server, every service pod runs as a Kubernetes ServiceAccount bound to a Google service account.",
+    "GKE clusters have Workload Identity, node pools use the GKE metadata server, every service pod runs as a Kubernetes ServiceAccount bound to a Google service account; Cloud Run services and jobs and Cloud Functions of a service, and every Compute instance and instance template, run as a dedicated service account (not the default compute or App Engine one).",
   remediation:
     "Set workloadIdentityConfig.workloadPool on the cluster, nodeConfig.workloadMetadataConfig.mode: GKE_METADATA on node pools, and run pods as a ServiceAccount annotated iam.gke.io/gcp-service-account.",
   sources: [{ seed: "002", section: "6. Security", line: "Workload Identity used for all GCP API calls; no static SA keys" }],
@@ -28,7 +30,6 @@ export const meta = defineMeta({
 
 export const settings = z.strictObject({});
 
-const DEFAULT_SA = /(-compute@developer\.gserviceaccount\.com|@appspot\.gserviceaccount\.com)$/;
 const WI_ANNOTATION = "iam.gke.io/gcp-service-account";
 
 /** The Kubernetes ServiceAccount a pod runs as: the one it names, or the one its spec depends on. */
@@ -90,22 +91,38 @@ function checkPod(stack: StackView, w: Workload, service: string, accounts: Read
   }
 }
 
-function checkCloudRun(stack: StackView, w: Workload, service: string, report: Reporter): void {
+/** What a Google-run workload is called in messages, and the default account it runs as without one. */
+function googleRunText(w: Workload): { what: string; default: string } {
+  switch (w.kind) {
+    case "CloudRunJob":
+      return { what: "Cloud Run job", default: "the default compute service account" };
+    case "FunctionV1":
+      return { what: "Cloud Function", default: "the App Engine default service account" };
+    case "FunctionV2":
+      return { what: "Cloud Function", default: "the default compute service account" };
+    default:
+      return { what: "Cloud Run service", default: "the default compute service account" };
+  }
+}
+
+/** Cloud Run (v2 and v1) and Cloud Functions (v1 and v2): a service account of their own, not a default one. */
+function checkGoogleRun(stack: StackView, w: Workload, service: string, report: Reporter): void {
   const r = w.r;
   const { lookup: l, path } = w.serviceAccount();
   if (l.kind === "unknown") {
-    if (stack.dependsOnType(r, "template", T.gcpServiceAccount)) return; // the email of a service account of this stack
+    if (stack.dependsOnType(r, w.serviceAccountDependencyProp, T.gcpServiceAccount)) return; // the email of a service account of this stack
     return reportUndecided(report, r, `'${path}'`, service);
   }
   const email = l.kind === "known" ? asString(l.value) : undefined;
   if (email !== undefined && email.trim() !== "" && !DEFAULT_SA.test(email)) return;
+  const text = googleRunText(w);
   report({
     subject: r,
     service,
     message: violation(
       r.display(),
-      `service '${service}' Cloud Run ${w.kind === "CloudRunJob" ? "job" : "service"} runs as the default compute service account`,
-      `${path} ${email === undefined ? "not set (the default compute service account)" : show(email)}`,
+      `service '${service}' ${text.what} runs as ${w.platform === "functions" && email !== undefined ? "a default service account" : text.default}`,
+      `${path} ${email === undefined ? `not set (${text.default})` : show(email)}`,
       `create a gcp.serviceaccount.Account for the service and set ${path} to its email`,
     ),
   });
@@ -119,12 +136,13 @@ export const workloadIdentity = stackGate({
     for (const np of stack.ofType(T.gkeNodePool)) checkNodePool(stack, np, report);
     const accounts = new Map<string, ResourceView>();
     for (const sa of stack.ofType(T.k8sServiceAccount)) accounts.set(`${sa.namespace()}/${sa.k8sName()}`, sa);
-    for (const r of stack.ofType(...K8S_WORKLOAD_TYPES, T.cloudRunService, T.cloudRunJob)) {
+    for (const r of stack.ofType(...K8S_WORKLOAD_TYPES, ...GOOGLE_RUN_TYPES)) {
       const service = stack.serviceOf(r);
       const w = workloadOf(r);
       if (!service || !w) continue;
-      if (w.platform === "cloudrun") checkCloudRun(stack, w, service, report);
-      else checkPod(stack, w, service, accounts, report);
+      if (w.platform === "kubernetes") checkPod(stack, w, service, accounts, report);
+      else checkGoogleRun(stack, w, service, report);
     }
+    for (const r of stack.ofType(...COMPUTE_TYPES)) checkComputeIdentity(stack, r, report);
   },
 });

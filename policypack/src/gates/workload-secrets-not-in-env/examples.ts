@@ -2,7 +2,7 @@
 import { T } from "../../access/tokens";
 import { secretWrapper } from "../../access/values";
 import { PEM } from "../../../../test/fixtures/k8s";
-import { allKinds, C0, ENV, KIND, RUN0, withEnv } from "../../../../test/fixtures/workloads";
+import { allKinds, C0, ENV, KIND, RUN0, RUN_V1_0, withEnv } from "../../../../test/fixtures/workloads";
 import { at, change, examples } from "../../../../test/support/examples";
 import { res, UNKNOWN } from "../../../../test/support/fixtures";
 
@@ -27,6 +27,9 @@ const PEM_SPACED_ESCAPED = `----- BEGIN EC PRIVATE KEY -----\\n${"MHcCAQEEIIy"}\
 function hostComputedFrom(urn: string) {
   return change(KIND.deployment, (d) => ({ ...withEnv(d, { name: "DB_HOST", value: UNKNOWN }), dependencies: [urn], propertyDependencies: { spec: [urn] } }));
 }
+
+/** A Cloud Function secret env entry: env DB_PASSWORD from a Secret Manager secret. */
+const FN_SECRET_ENV = { key: "DB_PASSWORD", secret: "db-password", version: "latest" };
 
 export default examples({
   baseline: allKinds,
@@ -77,6 +80,8 @@ export default examples({
       title: "a Pulumi secret wrapper on a reference outside env (a volume) is not an env value",
       stack: at(KIND.deployment, "spec.template.spec.volumes.1", { name: "cfg", configMap: { name: secretWrapper("app-config") } }),
     },
+    { title: "Cloud Function v1: secretEnvironmentVariables outside strict mode", stack: at(KIND.functionV1, "secretEnvironmentVariables", [FN_SECRET_ENV]), config: { strict: false } },
+    { title: "Cloud Function v2: a Secret Manager reference and a path as literal values", stack: at(KIND.functionV2, "serviceConfig.environmentVariables", { DB_PASSWORD_FILE: "/var/secrets/db-password", API_TOKEN: "projects/acme-prod/secrets/api-token/versions/latest" }) },
   ],
   violating: [
     { title: "an AWS secret access key under a plain name", stack: change(KIND.deployment, (d) => withEnv(d, { name: "CONFIG_B", value: AWS_SECRET_KEY })), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): container 'app': env CONFIG_B holds a literal value shaped like an AWS secret access key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\", a SecretProviderClass with provider gcp) and read the file." }] },
@@ -116,6 +121,19 @@ export default examples({
       stack: at(KIND.deployment, VOLUME1, { name: "p", projected: { sources: [{ secret: { name: "x" } }, { serviceAccountToken: { path: "t" } }] } }),
       expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): volume \"p\" mounts a Kubernetes Secret, not a Secret Manager secret (strict mode) (found spec.template.spec.volumes[1] a projected secret source). Fix: use a Secrets Store CSI driver volume (driver \"secrets-store.csi.k8s.io\") with a SecretProviderClass of provider gcp." }],
     },
+    {
+      title: "Cloud Run v1, strict mode: valueFrom.secretKeyRef",
+      stack: at(KIND.cloudRunV1Service, `${RUN_V1_0}.envs.2`, { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db-password", key: "latest" } } }),
+      expect: [{ name: "registration-v1-web", message: "'registration-v1-web' (gcp:cloudrun/service:Service): container 'app': env DB_PASSWORD delivers a secret through the environment (strict mode) (found Secret Manager secret \"db-password\" version \"latest\"). Fix: mount it from Secret Manager instead: a template.spec.volumes[] entry with secret: {secretName: <secret id>} and a volumeMount, and read the file." }],
+    },
+    { title: "Cloud Run v1: a literal password", stack: at(KIND.cloudRunV1Service, `${RUN_V1_0}.envs.2`, { name: "DB_PASSWORD", value: "correct horse battery" }), expect: [{ name: "registration-v1-web", message: "'registration-v1-web' (gcp:cloudrun/service:Service): container 'app': env DB_PASSWORD has a secret-looking name and holds a literal value (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a template.spec.volumes[] entry with secret: {secretName: <secret id>} and a volumeMount, and read the file." }] },
+    { title: "Cloud Function v1: a literal password in environmentVariables", stack: at(KIND.functionV1, "environmentVariables.DB_PASSWORD", "correct horse battery"), expect: [{ name: "registration-hook", message: "'registration-hook' (gcp:cloudfunctions/function:Function): function runtime: env DB_PASSWORD has a secret-looking name and holds a literal value (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file." }] },
+    { title: "Cloud Function v1, strict mode: secretEnvironmentVariables", stack: at(KIND.functionV1, "secretEnvironmentVariables", [FN_SECRET_ENV]), expect: [{ name: "registration-hook", message: "'registration-hook' (gcp:cloudfunctions/function:Function): function runtime: env DB_PASSWORD delivers a secret through the environment (strict mode) (found Secret Manager secret \"db-password\" version \"latest\"). Fix: mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file." }] },
+    { title: "Cloud Function v1: a PEM key in buildEnvironmentVariables", stack: at(KIND.functionV1, "buildEnvironmentVariables", { NPM_CONFIG: PEM }), expect: [{ name: "registration-hook", message: "'registration-hook' (gcp:cloudfunctions/function:Function): function build environment: env NPM_CONFIG holds a literal value shaped like a PEM private key (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file." }] },
+    { title: "Cloud Function v2: a GitHub token in serviceConfig.environmentVariables", stack: at(KIND.functionV2, "serviceConfig.environmentVariables.GREETING", `ghp_${"a1B2c3D4e5".repeat(4)}`), expect: [{ name: "registration-fn", message: "'registration-fn' (gcp:cloudfunctionsv2/function:Function): function runtime: env GREETING holds a literal value shaped like an access token (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file." }] },
+    { title: "Cloud Function v2, strict mode: serviceConfig.secretEnvironmentVariables", stack: at(KIND.functionV2, "serviceConfig.secretEnvironmentVariables", [{ ...FN_SECRET_ENV, projectId: "acme-prod" }]), expect: [{ name: "registration-fn", message: "'registration-fn' (gcp:cloudfunctionsv2/function:Function): function runtime: env DB_PASSWORD delivers a secret through the environment (strict mode) (found Secret Manager secret \"db-password\" version \"latest\"). Fix: mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file." }] },
+    { title: "Cloud Function v2: a password in buildConfig.environmentVariables", stack: at(KIND.functionV2, "buildConfig.environmentVariables", { REGISTRY_PASSWORD: "hunter2hunter2" }), expect: [{ name: "registration-fn", message: "'registration-fn' (gcp:cloudfunctionsv2/function:Function): function build environment: env REGISTRY_PASSWORD has a secret-looking name and holds a literal value (found a literal value (not shown)). Fix: remove the value from the manifest and rotate it; mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file." }] },
+    { title: "Cloud Function v2: an env value unknown at preview (no dependency information)", stack: at(KIND.functionV2, "serviceConfig.environmentVariables.DB_HOST", UNKNOWN), expect: [{ name: "registration-fn", kind: "undecided", message: "'registration-fn' (gcp:cloudfunctionsv2/function:Function): the value of env DB_HOST (so its shape cannot be checked for a secret) is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
     {
       title: "Cloud Run, strict mode: valueSource.secretKeyRef",
       stack: at(KIND.cloudRunService, `${RUN0}.envs.2`, { name: "DB_PASSWORD", valueSource: { secretKeyRef: { secret: "db-password", version: "latest" } } }),

@@ -1,7 +1,7 @@
 /** The `workload-secrets-not-in-env` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { asArray, asString, lookup, show, T, typeFromUrn, valueAt } from "../../access";
-import { WORKLOAD_TYPES } from "../../access/k8s";
+import { WORKLOAD_TYPES, type Workload } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
 import { undecidedMessage, violation } from "../../engine/rule";
 import { memoByObject } from "../../memo";
@@ -77,6 +77,15 @@ const allowedNames: (s: SecretsSettings) => ReadonlySet<string> = memoByObject((
 const MOUNT_FIX_K8S =
   'mount it from Secret Manager instead: a Secrets Store CSI driver volume (driver "secrets-store.csi.k8s.io", a SecretProviderClass with provider gcp) and read the file';
 const MOUNT_FIX_RUN = "mount it from Secret Manager instead: a template.volumes[] entry with secret: {secret: <secret id>} and a volumeMount, and read the file";
+const MOUNT_FIX_RUN_V1 = "mount it from Secret Manager instead: a template.spec.volumes[] entry with secret: {secretName: <secret id>} and a volumeMount, and read the file";
+const MOUNT_FIX_FUNCTION = "mount it from Secret Manager instead: a secretVolumes[] entry ({mountPath, secret: <secret id>}), and read the file";
+
+/** The remediation that mounts a secret, in the workload's own terms. */
+function mountFix(w: Workload): string {
+  if (w.platform === "kubernetes") return MOUNT_FIX_K8S;
+  if (w.platform === "functions") return MOUNT_FIX_FUNCTION;
+  return w.kind === "CloudRunV1Service" ? MOUNT_FIX_RUN_V1 : MOUNT_FIX_RUN;
+}
 
 export const workloadSecretsNotInEnv = workloadGate({
   meta,
@@ -85,7 +94,7 @@ export const workloadSecretsNotInEnv = workloadGate({
   init: loadSecretRules,
   check(w, s: SecretsSettings, report) {
     const r = w.r;
-    const fixMount = w.platform === "cloudrun" ? MOUNT_FIX_RUN : MOUNT_FIX_K8S;
+    const fixMount = mountFix(w);
     const allowed = allowedNames(s);
     const deps = r.input.dependencies === undefined ? undefined : r.dependenciesOf(w.dependencyProp).map(typeFromUrn);
     const computedSecret = deps?.find((t) => t !== undefined && SECRET_SOURCE_TYPES.has(t));
@@ -121,10 +130,10 @@ export const workloadSecretsNotInEnv = workloadGate({
             unknownValues.push(name);
           }
         } else if (e.source === "secret" && s.strict) {
-          const what = w.platform === "cloudrun" ? "Secret Manager secret" : "Kubernetes Secret";
+          const what = w.platform === "kubernetes" ? "Kubernetes Secret" : "Secret Manager secret";
           fail(
             `${c.label}: env ${name} delivers a secret through the environment (strict mode)`,
-            `${what} ${show(e.ref?.name)}${e.ref?.key !== undefined ? ` ${w.platform === "cloudrun" ? "version" : "key"} ${show(e.ref.key)}` : ""}`,
+            `${what} ${show(e.ref?.name)}${e.ref?.key !== undefined ? ` ${w.platform === "kubernetes" ? "key" : "version"} ${show(e.ref.key)}` : ""}`,
             fixMount,
           );
         }

@@ -1,7 +1,7 @@
 /** The `workload-telemetry` gate: its catalog record, settings and check. */
 import { z } from "zod";
 import { show, T } from "../../access";
-import { K8S_SERVING_TYPES, type EnvVar } from "../../access/k8s";
+import { FUNCTION_TYPES, K8S_SERVING_TYPES, type EnvVar } from "../../access/k8s";
 import { defineMeta } from "../../engine/meta";
 import { violation } from "../../engine/rule";
 import { reportUndecided } from "../../lib/undecided";
@@ -38,7 +38,8 @@ function envSet(e: EnvVar | undefined): boolean {
 
 export const workloadTelemetry = workloadGate({
   meta,
-  types: [...K8S_SERVING_TYPES, T.cloudRunService],
+  // Cloud Functions: the HTTP-triggered ones (their runtime serves traffic), like a container with ports.
+  types: [...K8S_SERVING_TYPES, T.cloudRunService, T.cloudRunV1Service, ...FUNCTION_TYPES],
   settings,
   check(w, s: TelemetrySettings, report) {
     const r = w.r;
@@ -82,7 +83,7 @@ export const workloadTelemetry = workloadGate({
           r.display(),
           `${c.label} is not instrumented with OpenTelemetry`,
           problems.join("; "),
-          "set OTEL_SERVICE_NAME to the service name and OTEL_EXPORTER_OTLP_ENDPOINT to the collector (e.g. http://otel-collector.observability:4317) in the container's env",
+          `set OTEL_SERVICE_NAME to the service name and OTEL_EXPORTER_OTLP_ENDPOINT to the collector (e.g. http://otel-collector.observability:4317) in ${w.platform === "functions" ? "the function's environmentVariables" : "the container's env"}`,
         ),
       });
     }
