@@ -129,6 +129,11 @@ describe("readiness check (e2e, real pack process)", function () {
     assert.ok(!j.violations.some((v) => v.kind === "error" || v.kind === "config"));
     assert.equal(fs.readdirSync(out).sort().join(","), "readiness.html,readiness.json,readiness.junit.xml,readiness.md,readiness.sarif");
     assert.match(r.stderr, /^Reports: /m);
+    // The compliant topology gives every automated line of its three checklists evidence: a gate
+    // that stops recording what it checked (e.g. a resource gate turned stack gate) shows up here.
+    const report = JSON.parse(fs.readFileSync(path.join(out, "readiness.json"), "utf8")) as { checklists: { service: string; sections: { lines: { text: string; status: string }[] }[] }[] };
+    const without = report.checklists.flatMap((c) => c.sections.flatMap((s) => s.lines.filter((l) => l.status === "no-evidence").map((l) => `${c.service}: ${l.text}`)));
+    assert.deepEqual(without, []);
   });
 
   it("checks the bundled staging stack with the staging config through the real pack: ready", () => {

@@ -321,6 +321,9 @@ export const workloadHealthProbes = stackGate({
   meta,
   settings,
   check(stack, s: ProbeSettings, report) {
+    // Asked of the view by type, so the workloads are what this gate is recorded to have checked
+    // (the evidence behind its checklist lines: cli/report/evaluation.ts traces these queries).
+    if (stack.ofType(...TYPES).length === 0) return;
     // In stack order, as the resource gate it was reported them; each finding is about its workload.
     for (const r of stack.resources) {
       if (!TYPE_SET.has(r.type)) continue;
