@@ -120,6 +120,28 @@ describe("readiness check (e2e, real pack process)", function () {
     return j;
   }
 
+  it("checks a program that labels no service as one service named after the project: the per-service gates apply", async () => {
+    const res = await runCheck({
+      program: path.join(ROOT, "build", "test", "fixtures", "programs", "unlabelled-stack.js"),
+      projectDir: PROGRAMS,
+      stack: "test",
+      config: path.join(ROOT, "policypack", "config", "production.json"),
+      outDir: "",
+      format: "json",
+      today: TODAY,
+      cwd: ROOT,
+    });
+    assert.equal(res.exitCode, 1);
+    const j = JSON.parse(res.output) as { checklists: { service: string; file: string }[]; notes: string[]; violations: { policy: string; name: string; service?: string; message: string }[] };
+    assert.deepEqual(j.checklists.map((c) => [c.service, c.file]), [["fixture", "checklists/default.md"]]);
+    assert.deepEqual(j.notes.filter((n) => n.includes("labels no service")), ["The stack labels no service: it is reported as one service named after the project, 'fixture'."]);
+    assert.ok(!j.notes.some((n) => n.includes("disagree")), j.notes.join("\n"));
+    const slo = j.violations.filter((v) => v.policy === "service-slos");
+    assert.deepEqual(slo, [{ ...slo[0], name: "shop-api", service: "fixture", message: "service 'fixture': has no SLO (found no SLO in the stack). Fix: add a gcp.monitoring.Slo with userLabels { service: \"fixture\" } (or create it inside the service's labelled component)." }]);
+    const perService = ["canary-release", "service-dashboards", "workload-autoscaling", "workload-identity"];
+    assert.deepEqual([...new Set(j.violations.filter((v) => perService.includes(v.policy)).map((v) => `${v.policy} ${v.service}`))].sort(), perService.map((p) => `${p} fixture`));
+  });
+
   it("checks the bundled production stack through the built command (default program, config and pack): ready", () => {
     const out = tmpDir("prod");
     const r = runCli(["check", "--out-dir", out, "--format", "json", "--today", TODAY], { timeoutMs: 170_000 });
