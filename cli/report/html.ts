@@ -13,6 +13,7 @@ import {
   type Report,
   type ReportFinding,
   type WaivedFinding,
+  verdict,
 } from "./model";
 
 const MAX_LISTED = 12;
@@ -143,7 +144,7 @@ export function renderHtml(report: Report): string {
     ["Policy pack", `${esc(report.pack.name)} ${esc(report.pack.version)}`],
     ["Resources", String(s.resources)],
     ...(report.date ? [["Evaluated on", esc(report.date)]] : []),
-    ["Result", `<span class="result ${s.result}">${s.result === "fail" ? "NOT READY" : "READY"}</span> ${esc(countsLine(s))}`],
+    ["Result", `<span class="result ${verdict(s).status === "ready" ? "pass" : "fail"}">${verdict(s).label.toUpperCase()}</span> ${esc(countsLine(s))}${verdict(s).evidence ? `; ${esc(verdict(s).evidence)}` : ""}`],
   ];
   const statuses = Object.keys(STATUS_LABEL) as LineStatus[];
   const body: string[] = [

@@ -14,7 +14,9 @@ import {
   type LineStatus,
   type Report,
   type ReportFinding,
+  type Summary,
   type WaivedFinding,
+  verdict,
 } from "./model";
 
 const MAX_LISTED = 12;
@@ -135,6 +137,13 @@ function provenanceRows(report: Report): string[] {
   ];
 }
 
+/** "❌ **NOT READY**: counts", "⭕ **not ready**: counts; N checklist lines without evidence" or "✅ **ready**: counts". */
+function resultCell(s: Summary): string {
+  const v = verdict(s);
+  const mark = v.status === "fail" ? "❌" : v.status === "not-ready" ? "⭕" : "✅";
+  return `${mark} **${v.label}**: ${countsLine(s)}${v.evidence ? `; ${v.evidence}` : ""}`;
+}
+
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const src = report.source;
@@ -149,7 +158,7 @@ export function renderMarkdown(report: Report): string {
     ...provenanceRows(report),
     `| Resources | ${s.resources} |`,
     ...(report.date ? [`| Evaluated on | ${md(report.date)} |`] : []),
-    `| Result | ${s.result === "fail" ? "❌ **NOT READY**" : "✅ **ready**"}: ${countsLine(s)} |`,
+    `| Result | ${resultCell(s)} |`,
     "",
     `Legend: ${(Object.keys(STATUS_LABEL) as LineStatus[]).map(statusText).join(" · ")}`,
     "",

@@ -10,7 +10,9 @@ import { renderHtml } from "../../cli/report/html";
 import { CONTRACT_STATUSES, renderJson } from "../../cli/report/json";
 import { renderJunit } from "../../cli/report/junit";
 import { renderMarkdown } from "../../cli/report/markdown";
-import type { LineReport, Report } from "../../cli/report/model";
+import type { Checked } from "../../cli/report/evaluation";
+import { buildReport, type LineReport, type Report } from "../../cli/report/model";
+import { GATES } from "../../policypack/src/catalog";
 import { renderSarif } from "../../cli/report/sarif";
 import { renderText } from "../../cli/report/text";
 import * as fs from "node:fs";
@@ -78,18 +80,18 @@ describe("evidence and no-evidence (cli/report)", function () {
       assert.deepEqual(names(l), [], text);
     }
     assert.equal(line(report, "billing", "On-call rotation assigned").status, "manual");
-    assert.deepEqual(report.summary.checklists["billing"], {
-      pass: 2,
-      fail: 0,
-      warn: 0,
-      undecided: 0,
-      waived: 0,
-      "no-evidence": 3,
-      "not-applicable": 0,
-      "not-evaluated": 0,
-      manual: 1,
-      signed: 0,
-    });
+    // In the contract's status names (docs/contract.md §5), in their order.
+    assert.deepEqual(Object.entries(report.summary.checklists["billing"] ?? {}), [
+      ["pass", 2],
+      ["fail", 0],
+      ["advisory", 0],
+      ["undecided", 0],
+      ["waived", 0],
+      ["no-evidence", 3],
+      ["manual", 1],
+      ["signed", 0],
+      ["not-applicable", 0],
+    ]);
     // The seed lines the issue measured as vacuous: no Job, no outbox alert, no sink in this export.
     assert.equal(line(report, "registration", "Outbox lag alert firing + tested").status, "no-evidence");
     assert.equal(line(report, "maintenance", "BigQuery archive sink connected and ingesting").status, "no-evidence");
@@ -325,5 +327,42 @@ describe("sign-off files (cli/signoff)", function () {
       assert.match(x.stderr, /^readiness: [^\n]+\n$/);
       assert.match(x.stderr, want);
     }
+  });
+});
+
+describe("the readiness verdict: lines without evidence are not ready (cli/report)", () => {
+  const base = {
+    source: { kind: "state" as const, file: "x.json" },
+    pack: { name: "readiness-guard", version: "1.0.0" },
+    toolVersion: "1.0.0",
+    resources: 1,
+    findings: [],
+    evaluated: GATES.map((g) => g.name),
+    services: ["billing"],
+  };
+  const ref = { urn: `${P}gcp:storage/bucket:Bucket::ledger`, name: "ledger", type: "gcp:storage/bucket:Bucket", service: "billing" };
+
+  it("says 'not ready: N checklist lines without evidence' in every format, while the exit verdict stays pass", () => {
+    const r = buildReport({ ...base, checked: new Map<string, Checked>(GATES.filter((g) => g.name !== "data-residency").map((g) => [g.name, [ref]])) });
+    assert.deepEqual([r.summary.result, r.summary.readiness, r.summary.linesWithoutEvidence], ["pass", "not-ready", 1]);
+    assert.ok(renderText(r, { packLocation: "x" }).includes("Readiness: not ready: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived across 1 resource. 1 checklist line without evidence.\n"));
+    assert.ok(renderMarkdown(r).includes("| Result | ⭕ **not ready**: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived; 1 checklist line without evidence |"));
+    assert.ok(renderHtml(r).includes(`<span class="result fail">NOT READY</span> 0 mandatory violations, 0 advisory, 0 undecided, 0 waived; 1 checklist line without evidence`));
+    const j = JSON.parse(renderJson(r)) as { summary: { result: string; readiness: string; linesWithoutEvidence: number; checklists: Record<string, Record<string, number>> }; checklists: { counts: Record<string, number> }[] };
+    assert.deepEqual([j.summary.result, j.summary.readiness, j.summary.linesWithoutEvidence], ["pass", "not-ready", 1]);
+    assert.deepEqual(Object.keys(j.summary.checklists["billing"] ?? {}), [...CONTRACT_STATUSES]);
+    assert.deepEqual(Object.keys(j.checklists[0]?.counts ?? {}), [...CONTRACT_STATUSES]);
+    assert.equal(j.summary.checklists["billing"]?.["no-evidence"], 1);
+  });
+
+  it("says 'ready' only when every line has evidence and nothing mandatory fails", () => {
+    const r = buildReport({ ...base, checked: new Map<string, Checked>(GATES.map((g) => [g.name, [ref]])) });
+    assert.deepEqual([r.summary.result, r.summary.readiness, r.summary.linesWithoutEvidence], ["pass", "ready", 0]);
+    assert.ok(renderText(r, { packLocation: "x" }).includes("Readiness: ready: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived across 1 resource.\n"));
+    assert.ok(renderMarkdown(r).includes("| Result | ✅ **ready**: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived |"));
+    assert.ok(renderHtml(r).includes(`<span class="result pass">READY</span>`));
+    // A policy the config disabled is a line without evidence too.
+    const off = buildReport({ ...base, evaluated: base.evaluated.filter((g) => g !== "data-residency"), checked: new Map<string, Checked>(GATES.map((g) => [g.name, [ref]])) });
+    assert.deepEqual([off.summary.readiness, off.summary.linesWithoutEvidence], ["not-ready", 1]);
   });
 });
