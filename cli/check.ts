@@ -40,6 +40,7 @@ import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
 import { loadChecklists } from "./checklists";
+import { readSignOffFile } from "./signoff";
 import { resourceSecrets, withSecrets } from "./report/safe";
 import { InputError } from "./state";
 
@@ -73,6 +74,8 @@ export interface CheckOptions {
   /** `--checklist <service>=<file>` (repeatable) and `--checklists <dir>`: the team's own checklists. */
   readonly checklist?: readonly string[];
   readonly checklists?: string;
+  /** `--signoff <file>`, repeatable: a service's sign-off file (YAML), as for audit. */
+  readonly signoff?: readonly string[];
   /** Progress and notes (default process.stderr). */
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -265,6 +268,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { today, date } = parseToday(opts.today);
   const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
   const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
+  // Read and validated before the program runs and the pack starts: a bad file is exit 2 at once.
+  const signoffs = (opts.signoff ?? []).map((f) => readSignOffFile(path.resolve(cwd, f), f));
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
@@ -421,6 +426,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     checked: local.checked,
     ...(checklists ? { checklists } : {}),
     services: services.names,
+    signoffs,
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
   const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];

@@ -73,7 +73,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
     .option("--timings", "measure pack start-up and Analyze round trips (sequential calls)")
     .option("--concurrency <n>", "Analyze calls in flight", positiveInt, 8)
-    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string }) => {
+    .option("--signoff <file>", "a service's sign-off file (YAML: signed manual lines, roles, not-applicable declarations); repeatable", collect)
+    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string; signoff?: string[] }) => {
       const { cwd: searchDir, ...rest } = o;
       const res = await runCheck({ ...rest, ...(searchDir !== undefined ? { searchDir } : {}), cwd: io.cwd, stderr: io.stderr });
       io.stdout.write(res.output);

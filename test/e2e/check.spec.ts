@@ -142,6 +142,48 @@ describe("readiness check (e2e, real pack process)", function () {
     assert.deepEqual([...new Set(j.violations.filter((v) => perService.includes(v.policy)).map((v) => `${v.policy} ${v.service}`))].sort(), perService.map((p) => `${p} fixture`));
   });
 
+  it("--signoff on check: signed manual lines and roles, not-applicable declarations; a bad file is exit 2 before the pack starts", () => {
+    const dir = tmpDir("check-signoff");
+    const signoff = path.join(dir, "fixture-signoff.yaml");
+    fs.writeFileSync(
+      signoff,
+      [
+        "service: fixture",
+        "signoffs:",
+        "  - line: On-call rotation assigned",
+        "    role: SRE",
+        "    name: Jane Doe",
+        "    email: jane@acme.example",
+        "    date: 2026-11-20",
+        "  - role: Tech Lead",
+        "    name: Sam Lee",
+        "    email: sam@acme.example",
+        "    date: 2026-11-21",
+        "notApplicable:",
+        "  - line: Backups and PITR enabled",
+        "    justification: The shop keeps no state of its own; orders live in the ERP.",
+        "    approver: cto@acme.example",
+        "    expires: 2027-06-30",
+        "",
+      ].join("\n"),
+    );
+    const args = ["check", "--program", "build/test/fixtures/programs/unlabelled-stack.js", "--project-dir", "test/fixtures/programs", "--stack", "test", "--checklist", "fixture=test/fixtures/checklists/billing-evidence.md", "--out-dir", "", "--format", "json", "--today", TODAY];
+    const r = runCli([...args, "--signoff", signoff], { timeoutMs: 170_000 });
+    assert.equal(r.code, 1, r.stderr);
+    const j = JSON.parse(r.stdout) as { checklists: { service: string; roles: { role: string; signedBy?: { name: string } }[]; sections: { lines: { text: string; status: string; signedBy?: { name: string }[]; notApplicable?: { approver: string } }[] }[] }[] };
+    const c = j.checklists.find((x) => x.service === "fixture");
+    const lines = c?.sections.flatMap((s) => s.lines) ?? [];
+    const oncall = lines.find((l) => l.text === "On-call rotation assigned");
+    assert.deepEqual([oncall?.status, oncall?.signedBy?.map((x) => x.name)], ["signed", ["Jane Doe"]]);
+    const backups = lines.find((l) => l.text === "Backups and PITR enabled");
+    assert.deepEqual([backups?.status, backups?.notApplicable?.approver], ["not-applicable", "cto@acme.example"]);
+    assert.deepEqual(c?.roles.map((x) => [x.role, x.signedBy?.name ?? "TBD"]), [["Tech Lead", "Sam Lee"], ["SRE", "TBD"]]);
+    fs.writeFileSync(signoff, "service: fixture\nsignoffs:\n  - role: SRE\n    name: J\n    email: not-an-email\n    date: 2026-11-20\n");
+    const bad = runCli([...args, "--signoff", signoff]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^readiness: [^\n]*fixture-signoff\.yaml: signoffs\.0\.email: [^\n]+\n$/);
+  });
+
   it("checks the bundled production stack through the built command (default program, config and pack): ready", () => {
     const out = tmpDir("prod");
     const r = runCli(["check", "--out-dir", out, "--format", "json", "--today", TODAY], { timeoutMs: 170_000 });
