@@ -41,6 +41,7 @@ import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
 import { loadChecklists } from "./checklists";
 import { readSignOffFile } from "./signoff";
+import { fileSha256, programProvenance, runTime, type Provenance } from "./provenance";
 import { resourceSecrets, withSecrets } from "./report/safe";
 import { InputError } from "./state";
 
@@ -273,6 +274,10 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
+  // Provenance, taken before the program runs: when, the module and config that ran, the project's
+  // source files and git commit (the report folder left out of the digest).
+  const clock = runTime();
+  const programProv = programProvenance(projectDir, relativeToCwd(projectDir, cwd) || ".", opts.outDir ? [path.resolve(cwd, opts.outDir)] : []);
   if (!fs.existsSync(path.join(packDir, "package.json")) || !fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
     throw new InputError(`${relativeToCwd(packDir, cwd)}: not a policy pack directory (needs PulumiPolicy.yaml and package.json).`);
   }
@@ -415,6 +420,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     notes.push(`The pack process and the in-process evaluation disagree on ${mismatch.length} finding(s); the pack's diagnostics are reported. ${mismatch.slice(0, 3).join("; ")}`);
   }
 
+  const provenance: Provenance = {
+    evidenceTime: clock.time,
+    evidenceTimeSource: clock.source,
+    input: { file: relativeToCwd(program, cwd), sha256: fileSha256(program) },
+    config: { file: relativeToCwd(configFile, cwd), sha256: fileSha256(configFile) },
+    pack: { name: info.name, version: info.version },
+    tool: { name: "readiness-guard", version: toolVersion() },
+    program: programProv,
+  };
   const report = withSecrets(buildReport({
     source: { kind: "preview", file: relativeToCwd(sourceOf(program, projectDir, root), cwd), project, stack: stack },
     pack: { name: info.name, version: info.version },
@@ -427,6 +441,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     ...(checklists ? { checklists } : {}),
     services: services.names,
     signoffs,
+    provenance,
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
   const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];

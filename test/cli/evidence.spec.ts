@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { auditState } from "../../cli/audit";
-import { runTime, sha256 } from "../../cli/provenance";
+import { gitCommit, programProvenance, runTime, sha256 } from "../../cli/provenance";
 import { renderHtml } from "../../cli/report/html";
 import { CONTRACT_STATUSES, renderJson } from "../../cli/report/json";
 import { renderJunit } from "../../cli/report/junit";
@@ -364,5 +364,58 @@ describe("the readiness verdict: lines without evidence are not ready (cli/repor
     // A policy the config disabled is a line without evidence too.
     const off = buildReport({ ...base, evaluated: base.evaluated.filter((g) => g !== "data-residency"), checked: new Map<string, Checked>(GATES.map((g) => [g.name, [ref]])) });
     assert.deepEqual([off.summary.readiness, off.summary.linesWithoutEvidence], ["not-ready", 1]);
+  });
+});
+
+describe("program provenance for readiness check (cli/provenance)", () => {
+  const A = "a".repeat(40);
+  const B = "b".repeat(40);
+
+  it("reads HEAD from .git: detached, a loose ref, packed-refs, a linked work tree; none outside a work tree", () => {
+    const root = tmpDir("git");
+    const repo = path.join(root, "repo");
+    fs.mkdirSync(path.join(repo, ".git", "refs", "heads"), { recursive: true });
+    fs.mkdirSync(path.join(repo, "infra", "app"), { recursive: true });
+    fs.writeFileSync(path.join(repo, ".git", "HEAD"), `${A}\n`);
+    assert.equal(gitCommit(path.join(repo, "infra", "app")), A);
+    fs.writeFileSync(path.join(repo, ".git", "HEAD"), "ref: refs/heads/main\n");
+    fs.writeFileSync(path.join(repo, ".git", "packed-refs"), `# pack-refs with: peeled\n${B} refs/heads/main\n`);
+    assert.equal(gitCommit(path.join(repo, "infra")), B);
+    fs.writeFileSync(path.join(repo, ".git", "refs", "heads", "main"), `${A}\n`);
+    assert.equal(gitCommit(repo), A, "a loose ref wins over packed-refs");
+    // A linked work tree: .git is a file naming its git dir, whose commondir holds the refs.
+    const wt = path.join(repo, ".git", "worktrees", "wt");
+    fs.mkdirSync(wt, { recursive: true });
+    fs.writeFileSync(path.join(wt, "HEAD"), "ref: refs/heads/main\n");
+    fs.writeFileSync(path.join(wt, "commondir"), "../..\n");
+    const linked = path.join(root, "linked");
+    fs.mkdirSync(linked);
+    fs.writeFileSync(path.join(linked, ".git"), `gitdir: ${wt}\n`);
+    assert.equal(gitCommit(linked), A);
+    fs.writeFileSync(path.join(wt, "HEAD"), "ref: refs/heads/gone\n");
+    assert.equal(gitCommit(linked), undefined, "an unresolvable HEAD is omitted, not an error");
+    const outside = path.join(root, "plain");
+    fs.mkdirSync(outside);
+    if (gitCommit(root) === undefined) assert.equal(gitCommit(outside), undefined);
+  });
+
+  it("hashes the project's source files in path order, without node_modules, dot folders or the report folder", () => {
+    const dir = tmpDir("program");
+    const write = (f: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    };
+    write("index.ts", "export {};\n");
+    write("Pulumi.yaml", "name: shop\n");
+    write("lib/b.js", "b\n");
+    write("node_modules/x/index.js", "x\n");
+    write(".cache/y.json", "{}\n");
+    write("reports/readiness.json", "{}\n");
+    write("notes.txt", "not a source file\n");
+    const p = programProvenance(dir, "shop", [path.join(dir, "reports")]);
+    const lines = ["Pulumi.yaml", "index.ts", "lib/b.js"].map((f) => `${sha256(fs.readFileSync(path.join(dir, f)))}  ${f}\n`).join("");
+    assert.deepEqual([p.projectDir, p.files, p.sha256, p.truncated], ["shop", 3, sha256(lines), undefined]);
+    write("lib/b.js", "b changed\n");
+    assert.notEqual(programProvenance(dir, "shop", [path.join(dir, "reports")]).sha256, p.sha256, "an edit changes the digest");
   });
 });

@@ -4,11 +4,13 @@
  * the Analyzer gRPC protocol; its diagnostics must agree with the in-process evaluation.
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { runCheck, type CheckResult } from "../../cli/check";
 import { InputError } from "../../cli/state";
+import { programProvenance, sha256, type Provenance } from "../../cli/provenance";
 import { CLI, PACK_VERSION, ROOT, runCli, tmpDir, TODAY } from "../cli/support";
 
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
@@ -182,6 +184,39 @@ describe("readiness check (e2e, real pack process)", function () {
     const bad = runCli([...args, "--signoff", signoff]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^readiness: [^\n]*fixture-signoff\.yaml: signoffs\.0\.email: [^\n]+\n$/);
+  });
+
+  it("records provenance (time, module, config, program files' sha256, git commit, versions) in every report; readiness verify checks readiness.json", () => {
+    const out = tmpDir("check-provenance");
+    const r = runCli(["check", "--program", "build/test/fixtures/programs/unlabelled-stack.js", "--project-dir", "test/fixtures/programs", "--stack", "test", "--out-dir", out, "--format", "json", "--today", TODAY], { timeoutMs: 170_000, env: { SOURCE_DATE_EPOCH: "1795000000" } });
+    assert.equal(r.code, 1, r.stderr);
+    const text = fs.readFileSync(path.join(out, "readiness.json"), "utf8");
+    const j = JSON.parse(text) as { provenance: Provenance; tool: { version: string }; pack: { version: string } };
+    const p = j.provenance;
+    assert.deepEqual([p.evidenceTime, p.evidenceTimeSource], [new Date(1795000000 * 1000).toISOString(), "SOURCE_DATE_EPOCH"]);
+    assert.deepEqual(p.input, { file: "build/test/fixtures/programs/unlabelled-stack.js", sha256: sha256(fs.readFileSync(path.join(ROOT, "build/test/fixtures/programs/unlabelled-stack.js"))) });
+    assert.deepEqual(p.config, { file: "policypack/config/production.json", sha256: sha256(fs.readFileSync(path.join(ROOT, "policypack/config/production.json"))) });
+    const expected = programProvenance(PROGRAMS, "test/fixtures/programs");
+    assert.deepEqual(p.program, expected);
+    assert.ok(expected.files >= 5 && /^[0-9a-f]{64}$/.test(expected.sha256));
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" });
+    if (head.status === 0) assert.equal(p.program?.gitCommit, head.stdout.trim());
+    // One version source each: the pack's package.json and the tool's.
+    const packJson = JSON.parse(fs.readFileSync(path.join(ROOT, "policypack", "package.json"), "utf8")) as { version: string };
+    const toolJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    assert.deepEqual([j.pack.version, p.pack.version, j.tool.version, p.tool.version], [packJson.version, packJson.version, toolJson.version, toolJson.version]);
+    const md = fs.readFileSync(path.join(out, "readiness.md"), "utf8");
+    assert.ok(md.includes(`| Policy pack | readiness-guard ${packJson.version} |\n| Tool | readiness-guard ${toolJson.version} |`), md.slice(0, 800));
+    assert.ok(md.includes(`| Program files | \`test/fixtures/programs\`: ${expected.files} source files, sha256 \`${expected.sha256}\` |`));
+    const html = fs.readFileSync(path.join(out, "readiness.html"), "utf8");
+    assert.ok(html.includes(`<tr><td>Program files</td><td><code>test/fixtures/programs</code>: ${expected.files} source files, sha256 <code>${expected.sha256}</code></td></tr>`));
+    assert.ok(html.includes(`<tr><td>Evidence taken</td><td>${p.evidenceTime} (SOURCE_DATE_EPOCH)</td></tr>`));
+    assert.ok(html.includes(`<footer>tool readiness-guard ${toolJson.version} · policy pack readiness-guard ${packJson.version}</footer>`));
+    const file = path.join(out, "readiness.json");
+    assert.equal(runCli(["verify", file]).code, 0);
+    fs.writeFileSync(file, text.replace(`"sha256": "${expected.sha256}"`, `"sha256": "${"0".repeat(64)}"`));
+    const edited = runCli(["verify", file]);
+    assert.deepEqual([edited.code, /EDITED/.test(edited.stdout)], [1, true]);
   });
 
   it("checks the bundled production stack through the built command (default program, config and pack): ready", () => {
