@@ -39,7 +39,7 @@ import { findProjectDir, programOf, readProject, selectStack, stacksOf, type Pul
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
-import { loadChecklists } from "./checklists";
+import { checklistInputFiles, loadChecklists } from "./checklists";
 import { readSignOffFile } from "./signoff";
 import { fileSha256, programProvenance, runTime, type Provenance } from "./provenance";
 import { resourceSecrets, withSecrets } from "./report/safe";
@@ -444,7 +444,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     provenance,
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
-  const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];
+  const inputs = [program, configFile, ...(opts.signoff ?? []).map((f) => path.resolve(cwd, f)), ...checklistInputFiles({ checklist: opts.checklist, checklists: opts.checklists, cwd })];
+  const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir), inputs).map((p) => relativeToCwd(p, cwd)) : [];
   const output = render(report, opts.format, { packLocation: `local: ${relativeToCwd(packDir, cwd)}` });
   const sorted = [...latencies].sort((a, b) => a - b);
   const timings: Timings = {

@@ -330,6 +330,33 @@ describe("sign-off files (cli/signoff)", function () {
   });
 });
 
+describe("--out never overwrites a checklist or a sign-off file (cli/output)", function () {
+  this.timeout(120_000);
+
+  it("refuses --out onto a --checklist file, a --checklists file or a --signoff file (exit 2, one line, file intact)", () => {
+    const dir = tmpDir("out-inputs");
+    const checklist = path.join(dir, "billing.md");
+    fs.copyFileSync(`${ROOT}/test/fixtures/checklists/billing-evidence.md`, checklist);
+    const signoff = path.join(dir, "billing-signoff.yaml");
+    fs.copyFileSync(`${ROOT}/test/fixtures/checklists/billing-signoff.yaml`, signoff);
+    fs.mkdirSync(path.join(dir, "lists", "billing"), { recursive: true });
+    const inDir = path.join(dir, "lists", "billing", "SERVICE_READINESS.md");
+    fs.copyFileSync(checklist, inDir);
+    const audit = ["audit", "--state", "test/fixtures/state/prod-violations.json", "--config", "test/fixtures/state/audit-config.json", "--format", "markdown"];
+    for (const [extra, target] of [
+      [["--checklist", `billing=${checklist}`], checklist],
+      [["--checklists", path.join(dir, "lists")], inDir],
+      [["--checklist", `billing=${checklist}`, "--signoff", signoff], signoff],
+    ] as const) {
+      const before = fs.readFileSync(target, "utf8");
+      const r = runCli([...audit, ...extra, "--out", target]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `readiness: ${target}: is an input file of this command, and the report would replace it. Fix: write the report to another path.\n`);
+      assert.equal(fs.readFileSync(target, "utf8"), before, "the input is intact");
+    }
+  });
+});
+
 describe("the readiness verdict: lines without evidence are not ready (cli/report)", () => {
   const base = {
     source: { kind: "state" as const, file: "x.json" },

@@ -219,6 +219,17 @@ describe("readiness check (e2e, real pack process)", function () {
     assert.deepEqual([edited.code, /EDITED/.test(edited.stdout)], [1, true]);
   });
 
+  it("--out-dir never overwrites a checklist the check read (exit 2, the file intact)", () => {
+    const out = tmpDir("check-out-inputs");
+    const checklist = path.join(out, "readiness.md");
+    fs.copyFileSync(path.join(ROOT, "test/fixtures/checklists/billing-evidence.md"), checklist);
+    const before = fs.readFileSync(checklist, "utf8");
+    const r = runCli(["check", "--program", "build/test/fixtures/programs/unlabelled-stack.js", "--project-dir", "test/fixtures/programs", "--stack", "test", "--checklist", `fixture=${checklist}`, "--out-dir", out, "--format", "json"], { timeoutMs: 170_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^readiness: [^\n]*readiness\.md: is an input file of this command, and the report would replace it\. Fix: write the report to another path\.\n$/);
+    assert.equal(fs.readFileSync(checklist, "utf8"), before);
+  });
+
   it("checks the bundled production stack through the built command (default program, config and pack): ready", () => {
     const out = tmpDir("prod");
     const r = runCli(["check", "--out-dir", out, "--format", "json", "--today", TODAY], { timeoutMs: 170_000 });
