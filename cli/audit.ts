@@ -140,9 +140,12 @@ export interface AuditOptions {
  */
 export function stackServices(view: StackView, project: string | undefined): { names: readonly string[]; notes: readonly string[] } {
   const names = [...view.services().keys()];
-  if (names.length > 0) return { names, notes: [] };
-  const name = project && project.length > 0 ? project : "stack";
-  return { names: [name], notes: [`The stack labels no service: it is reported as one service named after the project, '${name}'.`] };
+  // The pack's own rule (StackView.implicitService): unlabelled workloads are the project's service.
+  const implicit = view.implicitService();
+  if (implicit === undefined && names.length > 0) return { names, notes: [] };
+  const name = implicit ?? (project && project.length > 0 ? project : "stack");
+  const note = `The stack labels no service: it is reported as one service named after the project, '${name}'.`;
+  return { names: names.length > 0 ? names : [name], notes: [note] };
 }
 
 /** A resource that can be evidence: not the root stack, not a provider. */

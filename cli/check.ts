@@ -40,7 +40,9 @@ import { findProjectDir, programOf, readProject, selectStack, stacksOf, type Pul
 import { evaluateLocal } from "./report/evaluation";
 import { render, writeReports, type Format } from "./report/index";
 import { buildReport, type Report } from "./report/model";
-import { loadChecklists } from "./checklists";
+import { checklistInputFiles, loadChecklists } from "./checklists";
+import { readSignOffFile } from "./signoff";
+import { fileSha256, programProvenance, runTime, type Provenance } from "./provenance";
 import { resourceSecrets, withSecrets } from "./report/safe";
 import { addRendered, loadRendered } from "./rendered";
 import { InputError } from "./state";
@@ -77,6 +79,8 @@ export interface CheckOptions {
   readonly checklists?: string;
   /** `--rendered <chart>=<file|dir>` (repeatable): `helm template` output checked as the named chart's children (cli/rendered.ts). */
   readonly rendered?: readonly string[];
+  /** `--signoff <file>`, repeatable: a service's sign-off file (YAML), as for audit. */
+  readonly signoff?: readonly string[];
   /** Progress and notes (default process.stderr). */
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -270,9 +274,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const packConfig = loadPackConfig(configFile, relativeToCwd(configFile, cwd));
   const checklists = loadChecklists({ checklist: opts.checklist, checklists: opts.checklists, cwd });
   const rendered = loadRendered(opts.rendered ?? [], cwd, (abs) => relativeToCwd(abs, cwd));
+  // Read and validated before the program runs and the pack starts: a bad file is exit 2 at once.
+  const signoffs = (opts.signoff ?? []).map((f) => readSignOffFile(path.resolve(cwd, f), f));
   if (!fs.existsSync(program)) {
     throw new InputError(`${relativeToCwd(program, cwd)}: no such program module. Fix: run \`npm run build\` first, or pass --program <compiled module>.`);
   }
+  // Provenance, taken before the program runs: when, the module and config that ran, the project's
+  // source files and git commit (the report folder left out of the digest).
+  const clock = runTime();
+  const programProv = programProvenance(projectDir, relativeToCwd(projectDir, cwd) || ".", opts.outDir ? [path.resolve(cwd, opts.outDir)] : []);
   if (!fs.existsSync(path.join(packDir, "package.json")) || !fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
     throw new InputError(`${relativeToCwd(packDir, cwd)}: not a policy pack directory (needs PulumiPolicy.yaml and package.json).`);
   }
@@ -423,6 +433,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
 
   const positions = declarationSites(captured);
+  const provenance: Provenance = {
+    evidenceTime: clock.time,
+    evidenceTimeSource: clock.source,
+    input: { file: relativeToCwd(program, cwd), sha256: fileSha256(program) },
+    config: { file: relativeToCwd(configFile, cwd), sha256: fileSha256(configFile) },
+    pack: { name: info.name, version: info.version },
+    tool: { name: "readiness-guard", version: toolVersion() },
+    program: programProv,
+  };
   const report = withSecrets(buildReport({
     source: {
       kind: "preview",
@@ -441,9 +460,12 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     checked: local.checked,
     ...(checklists ? { checklists } : {}),
     services: services.names,
+    signoffs,
+    provenance,
     notes,
   }), resourceSecrets(view.resources.map((r) => ({ type: r.type, props: r.props, provider: { props: r.providerProps() } }))));
-  const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir)).map((p) => relativeToCwd(p, cwd)) : [];
+  const inputs = [program, configFile, ...(opts.signoff ?? []).map((f) => path.resolve(cwd, f)), ...checklistInputFiles({ checklist: opts.checklist, checklists: opts.checklists, cwd })];
+  const reports = opts.outDir ? writeReports(report, path.resolve(cwd, opts.outDir), inputs).map((p) => relativeToCwd(p, cwd)) : [];
   const output = render(report, opts.format, { packLocation: `local: ${relativeToCwd(packDir, cwd)}` });
   const sorted = [...latencies].sort((a, b) => a - b);
   const timings: Timings = {

@@ -315,6 +315,30 @@ export interface ChecklistOptions {
  * The checklists of a run: the seeds, then the team's own (a team's checklist for a seed service
  * replaces the seed's). Undefined when no option is given (the report uses the seeds).
  */
+/**
+ * The files `--checklist` and `--checklists` read (absolute paths), for `--out` / `--out-dir` to
+ * refuse writing onto one. Never throws: loadChecklists() reports a bad option.
+ */
+export function checklistInputFiles(opts: ChecklistOptions): string[] {
+  const cwd = opts.cwd ?? process.cwd();
+  const files: string[] = [];
+  if (opts.checklists !== undefined) {
+    const dir = path.resolve(cwd, opts.checklists);
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      // loadChecklists() says why.
+    }
+    for (const d of entries) if (d.isDirectory()) files.push(path.join(dir, d.name, "SERVICE_READINESS.md"));
+  }
+  for (const spec of opts.checklist ?? []) {
+    const eq = spec.indexOf("=");
+    if (eq > 0 && eq < spec.length - 1) files.push(path.resolve(cwd, spec.slice(eq + 1)));
+  }
+  return files;
+}
+
 export function loadChecklists(opts: ChecklistOptions): readonly Checklist[] | undefined {
   const cwd = opts.cwd ?? process.cwd();
   const given: Checklist[] = [];

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { InputError } from "./state";
 
 export interface Provenance {
@@ -14,6 +15,122 @@ export interface Provenance {
   readonly config?: { readonly file: string; readonly sha256: string };
   readonly pack: { readonly name: string; readonly version: string };
   readonly tool: { readonly name: string; readonly version: string };
+  /** `readiness check` only: the program that ran (see programProvenance). */
+  readonly program?: ProgramProvenance;
+}
+
+/** What `readiness check` ran: the project, a digest of its source files, its git commit. */
+export interface ProgramProvenance {
+  /** The project directory (Pulumi.yaml), relative to the working directory ("." for itself). */
+  readonly projectDir: string;
+  /** How many files the digest covers. */
+  readonly files: number;
+  /** sha256 over the lines `<sha256 of the file>  <path relative to the project>\n`, sorted by path. */
+  readonly sha256: string;
+  /** True when the project holds more than MAX_PROGRAM_FILES source files: the digest covers the first ones by path. */
+  readonly truncated?: true;
+  /** HEAD of the git work tree the project is in (read from .git, no git process, no network); absent outside one. */
+  readonly gitCommit?: string;
+}
+
+/** The source files of a program the digest covers: what a Pulumi program is written and configured in. */
+const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs|json|ya?ml)$/;
+/** At most this many files are hashed (sorted by path), so that a huge project cannot stall a check. */
+export const MAX_PROGRAM_FILES = 5000;
+
+/**
+ * The program's provenance: every source file under the project directory (node_modules, dot
+ * directories and `exclude`d directories, such as the report folder, left out), hashed in path
+ * order, and the git commit. A file that cannot be read is left out (the count says how many were hashed).
+ */
+export function programProvenance(projectDir: string, shownDir: string, exclude: readonly string[] = []): ProgramProvenance {
+  const skip = new Set(exclude.map((d) => path.resolve(d)));
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 32 || skip.has(dir)) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full, depth + 1);
+      else if (e.isFile() && SOURCE_FILE.test(e.name)) found.push(path.relative(projectDir, full).split(path.sep).join("/"));
+    }
+  };
+  walk(path.resolve(projectDir), 0);
+  found.sort();
+  const files = found.slice(0, MAX_PROGRAM_FILES);
+  const h = createHash("sha256");
+  let hashed = 0;
+  for (const f of files) {
+    let digest: string;
+    try {
+      digest = fileSha256(path.join(projectDir, f));
+    } catch {
+      continue;
+    }
+    h.update(`${digest}  ${f}\n`);
+    hashed++;
+  }
+  const commit = gitCommit(projectDir);
+  return {
+    projectDir: shownDir,
+    files: hashed,
+    sha256: h.digest("hex"),
+    ...(found.length > MAX_PROGRAM_FILES ? { truncated: true as const } : {}),
+    ...(commit ? { gitCommit: commit } : {}),
+  };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * HEAD's commit of the git work tree that holds `dir`, read from the .git directory (a linked
+ * work tree's `.git` file and `commondir` followed; loose refs, then packed-refs). Undefined
+ * outside a work tree or when HEAD cannot be resolved: never an error.
+ */
+export function gitCommit(dir: string): string | undefined {
+  let gitDir: string | undefined;
+  for (let d = path.resolve(dir), depth = 0; depth < 64; depth++) {
+    const g = path.join(d, ".git");
+    const st = fs.statSync(g, { throwIfNoEntry: false });
+    if (st?.isDirectory()) gitDir = g;
+    else if (st?.isFile()) {
+      const m = /^gitdir:\s*(.+)$/m.exec(readText(g) ?? "");
+      if (m?.[1]) gitDir = path.resolve(d, m[1].trim());
+    }
+    if (gitDir || path.dirname(d) === d) break;
+    d = path.dirname(d);
+  }
+  if (!gitDir) return undefined;
+  const head = readText(path.join(gitDir, "HEAD"))?.trim();
+  if (!head) return undefined;
+  if (SHA.test(head)) return head;
+  const ref = /^ref:\s*(refs\/\S+)$/.exec(head)?.[1];
+  if (!ref || ref.split("/").includes("..")) return undefined;
+  const common = readText(path.join(gitDir, "commondir"))?.trim();
+  const commonDir = common ? path.resolve(gitDir, common) : gitDir;
+  for (const base of [gitDir, commonDir]) {
+    const loose = readText(path.join(base, ref))?.trim();
+    if (loose && SHA.test(loose)) return loose;
+  }
+  for (const line of (readText(path.join(commonDir, "packed-refs")) ?? "").split("\n")) {
+    const [sha, name] = line.trim().split(" ");
+    if (name === ref && sha && SHA.test(sha)) return sha;
+  }
+  return undefined;
 }
 
 export function sha256(data: string | Buffer): string {

@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from "commander";
 import { runSql, type SqlFormat } from "./sql";
 import { packageRoot, readInput, runAudit, toolVersion } from "./audit";
 import { runCheck } from "./check";
-import { checklistForFile, describeChecklist } from "./checklists";
+import { checklistForFile, checklistInputFiles, describeChecklist } from "./checklists";
 import { writeFileSafely } from "./output";
 import { verifyReport } from "./provenance";
 import { FORMATS, type Format } from "./report/index";
@@ -74,7 +74,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--today <YYYY-MM-DD>", "evaluation date (waiver expiry; shown in the reports)")
     .option("--timings", "measure pack start-up and Analyze round trips (sequential calls)")
     .option("--concurrency <n>", "Analyze calls in flight", positiveInt, 8)
-    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string; rendered?: string[] }) => {
+    .option("--signoff <file>", "a service's sign-off file (YAML: signed manual lines, roles, not-applicable declarations); repeatable", collect)
+    .action(async (o: { cwd?: string; org?: string; program?: string; stack?: string; projectDir?: string; config?: string; pack?: string; outDir: string; format: Format; today?: string; timings?: boolean; concurrency: number; checklist?: string[]; checklists?: string; rendered?: string[]; signoff?: string[] }) => {
       const { cwd: searchDir, ...rest } = o;
       const res = await runCheck({ ...rest, ...(searchDir !== undefined ? { searchDir } : {}), cwd: io.cwd, stderr: io.stderr });
       io.stdout.write(res.output);
@@ -99,7 +100,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (o.out !== undefined) {
         if (o.out === "") throw new InputError("--out: an empty path. Fix: give a file path, or omit --out to print the report.");
         const config = o.config ?? path.join(packageRoot(), "policypack", "config", "production.json");
-        const inputs = [o.state, o.events, config].filter((x): x is string => x !== undefined).map((x) => path.resolve(io.cwd, x));
+        const inputs = [
+          ...[o.state, o.events, config, ...(o.signoff ?? [])].filter((x): x is string => x !== undefined).map((x) => path.resolve(io.cwd, x)),
+          ...checklistInputFiles({ checklist: o.checklist, checklists: o.checklists, cwd: io.cwd }),
+        ];
         writeFileSafely(path.resolve(io.cwd, o.out), res.output, { inputs, force: o.force === true, shown: o.out });
         io.stderr.write(`Report: ${safeLine(o.out)}\n`);
       } else {

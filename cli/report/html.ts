@@ -14,6 +14,7 @@ import {
   type Report,
   type ReportFinding,
   type WaivedFinding,
+  verdict,
 } from "./model";
 
 const MAX_LISTED = 12;
@@ -135,6 +136,25 @@ function checklistHtml(c: ChecklistReport): string {
   return parts.join("\n");
 }
 
+/** The provenance rows of the header table, as in the Markdown report. */
+function provenanceRows(report: Report): string[][] {
+  const p = report.provenance;
+  if (!p) return [];
+  const source = p.evidenceTimeSource === "manifest" ? "the export's manifest.time" : p.evidenceTimeSource === "SOURCE_DATE_EPOCH" ? "SOURCE_DATE_EPOCH" : "run time";
+  const prog = p.program;
+  return [
+    ["Evidence taken", `${esc(p.evidenceTime)} (${source})`],
+    [prog ? "Program module" : "Input", `<code>${esc(p.input.file)}</code> sha256 <code>${esc(p.input.sha256)}</code>`],
+    ...(prog
+      ? [
+          ["Program files", `<code>${esc(prog.projectDir)}</code>: ${prog.files} source file${prog.files === 1 ? "" : "s"}${prog.truncated ? " (the first, by path)" : ""}, sha256 <code>${esc(prog.sha256)}</code>`],
+          ...(prog.gitCommit ? [["Git commit", `<code>${esc(prog.gitCommit)}</code>`]] : []),
+        ]
+      : []),
+    ...(p.config ? [["Config", `<code>${esc(p.config.file)}</code> sha256 <code>${esc(p.config.sha256)}</code>`]] : []),
+  ];
+}
+
 export function renderHtml(report: Report): string {
   const s = report.summary;
   const src = report.source;
@@ -142,9 +162,11 @@ export function renderHtml(report: Report): string {
   const rows = [
     ["Source", `${kind} <code>${esc(src.file)}</code>${src.project ? ` (project <code>${esc(src.project)}</code>${src.stack ? `, stack <code>${esc(src.stack)}</code>` : ""})` : ""}`],
     ["Policy pack", `${esc(report.pack.name)} ${esc(report.pack.version)}`],
+    ["Tool", `${esc(report.tool.name)} ${esc(report.tool.version)}`],
+    ...provenanceRows(report),
     ["Resources", String(s.resources)],
     ...(report.date ? [["Evaluated on", esc(report.date)]] : []),
-    ["Result", `<span class="result ${s.result}">${s.result === "fail" ? "NOT READY" : "READY"}</span> ${esc(countsLine(s))}`],
+    ["Result", `<span class="result ${verdict(s).status === "ready" ? "pass" : "fail"}">${verdict(s).label.toUpperCase()}</span> ${esc(countsLine(s))}${verdict(s).evidence ? `; ${esc(verdict(s).evidence)}` : ""}`],
   ];
   const statuses = Object.keys(STATUS_LABEL) as LineStatus[];
   const body: string[] = [
@@ -181,7 +203,7 @@ export function renderHtml(report: Report): string {
     body.push("</tbody></table>");
   }
   if (report.notes.length > 0) body.push(`<h2>Notes</h2><ul>${report.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`);
-  body.push(`<footer>${esc(report.tool.name)} ${esc(report.tool.version)}</footer>`);
+  body.push(`<footer>tool ${esc(report.tool.name)} ${esc(report.tool.version)} · policy pack ${esc(report.pack.name)} ${esc(report.pack.version)}</footer>`);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

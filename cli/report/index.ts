@@ -50,10 +50,11 @@ export const REPORT_FILES: readonly { file: string; format: Format }[] = [
 ];
 
 /** Writes the five report files into `dir` (created if needed; each atomically, see writeFileSafely); returns their paths. */
-export function writeReports(report: Report, dir: string): string[] {
+/** Writes the five reports into `dir`, never onto one of `inputs` (the files the run read). */
+export function writeReports(report: Report, dir: string, inputs: readonly string[] = []): string[] {
   return REPORT_FILES.map(({ file, format }) => {
     const p = path.join(dir, file);
-    writeFileSafely(p, render(report, format, { packLocation: "" }));
+    writeFileSafely(p, render(report, format, { packLocation: "" }), { inputs });
     return p;
   });
 }

@@ -11,30 +11,9 @@
  */
 import { reportDigest } from "../provenance";
 import type { ResourceRef } from "./evaluation";
-import type { ChecklistReport, GateEvidence, LineReport, LineStatus, Report } from "./model";
+import { contractCounts, contractStatus, type ChecklistReport, type GateEvidence, type LineReport, type Report } from "./model";
 
-/** A checklist line's status in the JSON contract. */
-export type ContractStatus = "pass" | "fail" | "advisory" | "undecided" | "waived" | "no-evidence" | "manual" | "signed" | "not-applicable";
-
-export const CONTRACT_STATUSES: readonly ContractStatus[] = ["pass", "fail", "advisory", "undecided", "waived", "no-evidence", "manual", "signed", "not-applicable"];
-
-/** The model's statuses in the contract's words: a policy that did not run checked nothing. */
-const CONTRACT_STATUS: Readonly<Record<LineStatus, ContractStatus>> = {
-  pass: "pass",
-  fail: "fail",
-  warn: "advisory",
-  undecided: "undecided",
-  waived: "waived",
-  "no-evidence": "no-evidence",
-  "not-applicable": "not-applicable",
-  "not-evaluated": "no-evidence",
-  manual: "manual",
-  signed: "signed",
-};
-
-export function contractStatus(s: LineStatus): ContractStatus {
-  return CONTRACT_STATUS[s];
-}
+export { CONTRACT_STATUSES, contractStatus, type ContractStatus } from "./model";
 
 interface EvidenceEntry {
   readonly urn: string;
@@ -91,7 +70,7 @@ function checklistJson(c: ChecklistReport) {
     heading: c.heading,
     intro: c.intro,
     signOff: c.signOff,
-    counts: c.counts,
+    counts: contractCounts(c.counts),
     roles: c.roles,
     sections: c.sections.map((s) => ({
       title: s.title,

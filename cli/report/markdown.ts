@@ -15,7 +15,9 @@ import {
   type LineStatus,
   type Report,
   type ReportFinding,
+  type Summary,
   type WaivedFinding,
+  verdict,
 } from "./model";
 
 const MAX_LISTED = 12;
@@ -130,10 +132,22 @@ function provenanceRows(report: Report): string[] {
   if (!p) return [];
   return [
     `| Evidence taken | ${md(p.evidenceTime)} (${p.evidenceTimeSource === "manifest" ? "the export's manifest.time" : p.evidenceTimeSource === "SOURCE_DATE_EPOCH" ? "SOURCE_DATE_EPOCH" : "run time"}) |`,
-    `| Input | ${code(p.input.file)} sha256 ${code(p.input.sha256)} |`,
+    `| ${p.program ? "Program module" : "Input"} | ${code(p.input.file)} sha256 ${code(p.input.sha256)} |`,
+    ...(p.program
+      ? [
+          `| Program files | ${code(p.program.projectDir)}: ${p.program.files} source file${p.program.files === 1 ? "" : "s"}${p.program.truncated ? " (the first, by path)" : ""}, sha256 ${code(p.program.sha256)} |`,
+          ...(p.program.gitCommit ? [`| Git commit | ${code(p.program.gitCommit)} |`] : []),
+        ]
+      : []),
     ...(p.config ? [`| Config | ${code(p.config.file)} sha256 ${code(p.config.sha256)} |`] : []),
-    `| Tool | ${md(p.tool.name)} ${md(p.tool.version)} |`,
   ];
+}
+
+/** "❌ **NOT READY**: counts", "⭕ **not ready**: counts; N checklist lines without evidence" or "✅ **ready**: counts". */
+function resultCell(s: Summary): string {
+  const v = verdict(s);
+  const mark = v.status === "fail" ? "❌" : v.status === "not-ready" ? "⭕" : "✅";
+  return `${mark} **${v.label}**: ${countsLine(s)}${v.evidence ? `; ${v.evidence}` : ""}`;
 }
 
 export function renderMarkdown(report: Report): string {
@@ -147,10 +161,11 @@ export function renderMarkdown(report: Report): string {
     "|---|---|",
     `| Source | ${kind} ${code(src.file)}${src.project ? ` (project ${code(src.project)}${src.stack ? `, stack ${code(src.stack)}` : ""})` : ""} |`,
     `| Policy pack | ${md(report.pack.name)} ${md(report.pack.version)} |`,
+    `| Tool | ${md(report.tool.name)} ${md(report.tool.version)} |`,
     ...provenanceRows(report),
     `| Resources | ${s.resources} |`,
     ...(report.date ? [`| Evaluated on | ${md(report.date)} |`] : []),
-    `| Result | ${s.result === "fail" ? "❌ **NOT READY**" : "✅ **ready**"}: ${countsLine(s)} |`,
+    `| Result | ${resultCell(s)} |`,
     "",
     `Legend: ${(Object.keys(STATUS_LABEL) as LineStatus[]).map(statusText).join(" · ")}`,
     "",

@@ -94,6 +94,38 @@ export interface SectionReport {
 
 export type StatusCounts = Readonly<Record<LineStatus, number>>;
 
+/** A checklist line's status in the JSON contract (docs/contract.md §5). */
+export type ContractStatus = "pass" | "fail" | "advisory" | "undecided" | "waived" | "no-evidence" | "manual" | "signed" | "not-applicable";
+
+export const CONTRACT_STATUSES: readonly ContractStatus[] = ["pass", "fail", "advisory", "undecided", "waived", "no-evidence", "manual", "signed", "not-applicable"];
+
+/** The model's statuses in the contract's words: a policy that did not run checked nothing. */
+const CONTRACT_STATUS: Readonly<Record<LineStatus, ContractStatus>> = {
+  pass: "pass",
+  fail: "fail",
+  warn: "advisory",
+  undecided: "undecided",
+  waived: "waived",
+  "no-evidence": "no-evidence",
+  "not-applicable": "not-applicable",
+  "not-evaluated": "no-evidence",
+  manual: "manual",
+  signed: "signed",
+};
+
+export function contractStatus(s: LineStatus): ContractStatus {
+  return CONTRACT_STATUS[s];
+}
+
+/** Line counts by contract status, every status present, in CONTRACT_STATUSES order. */
+export type ContractCounts = Readonly<Record<ContractStatus, number>>;
+
+export function contractCounts(c: StatusCounts): ContractCounts {
+  const out = Object.fromEntries(CONTRACT_STATUSES.map((st) => [st, 0])) as Record<ContractStatus, number>;
+  for (const st of Object.keys(c) as LineStatus[]) out[CONTRACT_STATUS[st]] += c[st];
+  return out;
+}
+
 export interface ChecklistReport {
   /** The seed document (000, 001, 002); absent for a team's own checklist. */
   readonly seed?: SeedId;
@@ -149,14 +181,23 @@ export interface Counts {
 }
 
 export interface Summary extends Counts {
+  /** The exit code's verdict: "fail" when there is a mandatory violation, whatever the checklists say. */
   readonly result: "pass" | "fail";
+  /**
+   * The readiness verdict: "ready" only with no mandatory violation and no checklist line without
+   * evidence (a no-evidence line, or one whose policy did not run, counts as not ready).
+   */
+  readonly readiness: "ready" | "not-ready";
+  /** Checklist lines without evidence (contract status no-evidence), over every checklist. */
+  readonly linesWithoutEvidence: number;
   readonly resources: number;
   readonly configProblems: number;
   readonly errors: number;
   readonly byLevel: Readonly<Record<ReportLevel, number>>;
   readonly byPolicy: Readonly<Record<string, Counts>>;
   readonly byService: Readonly<Record<string, Counts>>;
-  readonly checklists: Readonly<Record<string, StatusCounts>>;
+  /** Per service, its checklist's line counts by contract status. */
+  readonly checklists: Readonly<Record<string, ContractCounts>>;
 }
 
 export interface Report {
@@ -477,8 +518,11 @@ export function buildReport(input: ReportInput): Report {
 
   const configProblems = violations.filter((v) => v.kind === "config").length;
   const errors = violations.filter((v) => v.kind === "error").length;
+  const withoutEvidence = checklists.reduce((n, c) => n + c.counts["no-evidence"] + c.counts["not-evaluated"], 0);
   const summary: Summary = {
     result: total.mandatory > 0 ? "fail" : "pass",
+    readiness: total.mandatory > 0 || withoutEvidence > 0 ? "not-ready" : "ready",
+    linesWithoutEvidence: withoutEvidence,
     resources: input.resources,
     ...total,
     configProblems,
@@ -489,7 +533,7 @@ export function buildReport(input: ReportInput): Report {
     },
     byPolicy: sortedRecord(byPolicy),
     byService: sortedRecord(byService),
-    checklists: Object.fromEntries(checklists.map((c) => [c.service, c.counts])),
+    checklists: Object.fromEntries(checklists.map((c) => [c.service, contractCounts(c.counts)])),
   };
 
   const report: Report = {
@@ -513,6 +557,19 @@ export function buildReport(input: ReportInput): Report {
 
 /** The service names of the three checklists, for formats that list them. */
 export const CHECKLIST_SERVICES: readonly string[] = Object.values(SEEDS).map((s) => s.service);
+
+/**
+ * The verdict every format shows: "NOT READY" with a mandatory violation (exit 1), "not ready"
+ * when only checklist lines without evidence stand in the way (exit 0: the exit code counts
+ * mandatory violations only), else "ready". `evidence` is "" or "N checklist line(s) without evidence".
+ */
+export function verdict(s: Summary): { readonly status: "fail" | "not-ready" | "ready"; readonly label: string; readonly evidence: string } {
+  const n = s.linesWithoutEvidence;
+  const evidence = n > 0 ? `${n} checklist line${n === 1 ? "" : "s"} without evidence` : "";
+  if (s.result === "fail") return { status: "fail", label: "NOT READY", evidence };
+  if (s.readiness === "not-ready") return { status: "not-ready", label: "not ready", evidence };
+  return { status: "ready", label: "ready", evidence };
+}
 
 /** "3 mandatory violations, 1 advisory, 0 undecided, 2 waived" */
 export function countsLine(s: Counts): string {

@@ -164,7 +164,7 @@ export function renderSarif(report: Report): string {
           },
         ],
         results: [...report.violations.map(result), ...report.waived.map(result)],
-        properties: { summary: report.summary.result, ...(report.date ? { date: report.date } : {}) },
+        properties: { summary: report.summary.result, readiness: report.summary.readiness, ...(report.date ? { date: report.date } : {}) },
       },
     ],
   };

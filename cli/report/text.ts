@@ -12,7 +12,7 @@
  */
 import { typeFromUrn, nameFromUrn } from "../../policypack/src/access/resource";
 import { gateByName } from "../../policypack/src/catalog";
-import { countsLine, sourceText, STATUS_LABEL, type Report, type ReportFinding, type WaivedFinding } from "./model";
+import { countsLine, sourceText, STATUS_LABEL, verdict, type Report, type ReportFinding, type WaivedFinding } from "./model";
 
 export interface TextOptions {
   /** Where the pack was loaded from, as Pulumi prints it ("local: policypack"). */
@@ -69,7 +69,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   out.push("");
   const s = report.summary;
   out.push(
-    `Readiness: ${s.result === "fail" ? "NOT READY" : "ready"}: ${countsLine(s)} across ${s.resources} resource${s.resources === 1 ? "" : "s"}.`,
+    `Readiness: ${verdict(s).label}: ${countsLine(s)} across ${s.resources} resource${s.resources === 1 ? "" : "s"}.${verdict(s).evidence ? ` ${verdict(s).evidence}.` : ""}`,
   );
   for (const c of report.checklists) {
     const k = c.counts;

@@ -135,6 +135,28 @@ describe("access layer", () => {
     assert.ok(none.is("t"));
   });
 
+  it("makes a stack whose workloads carry no service label one service named after the project", () => {
+    const api = res(T.deployment, "api", {});
+    const pipeline = res(T.deployPipeline, "pipe", {});
+    const db = res(T.sqlInstance, "db", {});
+    const other = res(T.slo, "slo", { userLabels: { service: "billing" } });
+    const root = { type: "pulumi:pulumi:Stack", urn: "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod", name: "shop-prod", props: {} };
+    const provider = { type: "pulumi:providers:gcp", urn: "urn:pulumi:prod::shop::pulumi:providers:gcp::default", name: "default", props: {} };
+    const shop = (r: ReturnType<typeof res>) => ({ ...r, urn: r.urn.replace("::readiness::", "::shop::") });
+    const s = new StackView([root, provider, shop(api), shop(pipeline), shop(db), shop(other)]);
+    assert.equal(s.implicitService(), "shop");
+    const of = (urn: string) => s.serviceOf(s.byUrn(urn) as ResourceView);
+    assert.deepEqual([of(root.urn), of(provider.urn), of(shop(api).urn), of(shop(pipeline).urn), of(shop(db).urn), of(shop(other).urn)], [undefined, undefined, "shop", "shop", "shop", "billing"]);
+    assert.deepEqual([...s.services().keys()].sort(), ["billing", "shop"]);
+    // A labelled workload: the labels decide, nothing is implicit.
+    const labelled = new StackView([api, db, res(T.deployment, "b", { metadata: { labels: { "app.kubernetes.io/part-of": "billing" } } })]);
+    assert.equal(labelled.implicitService(), undefined);
+    assert.equal(labelled.serviceOf(labelled.byUrn(api.urn) as ResourceView), undefined);
+    // Nothing serves (a platform stack): no service. URNs without a project: none either.
+    assert.equal(new StackView([db]).implicitService(), undefined);
+    assert.equal(new StackView([{ ...api, urn: "api" }]).implicitService(), undefined);
+  });
+
   it("indexes the stack, inherits services from parents, and follows dependencies", () => {
     const chart = res(T.helmChartV4, "chart", { metadata: { labels: { "app.kubernetes.io/part-of": "registration" } } });
     const child = res(T.deployment, "api", {}, { parent: chart.urn });

@@ -5,12 +5,14 @@
  */
 import * as assert from "node:assert/strict";
 import { auditState } from "../../cli/audit";
-import { runTime, sha256 } from "../../cli/provenance";
+import { gitCommit, programProvenance, runTime, sha256 } from "../../cli/provenance";
 import { renderHtml } from "../../cli/report/html";
 import { CONTRACT_STATUSES, renderJson } from "../../cli/report/json";
 import { renderJunit } from "../../cli/report/junit";
 import { renderMarkdown } from "../../cli/report/markdown";
-import type { LineReport, Report } from "../../cli/report/model";
+import type { Checked } from "../../cli/report/evaluation";
+import { buildReport, type LineReport, type Report } from "../../cli/report/model";
+import { GATES } from "../../policypack/src/catalog";
 import { renderSarif } from "../../cli/report/sarif";
 import { renderText } from "../../cli/report/text";
 import * as fs from "node:fs";
@@ -78,18 +80,18 @@ describe("evidence and no-evidence (cli/report)", function () {
       assert.deepEqual(names(l), [], text);
     }
     assert.equal(line(report, "billing", "On-call rotation assigned").status, "manual");
-    assert.deepEqual(report.summary.checklists["billing"], {
-      pass: 2,
-      fail: 0,
-      warn: 0,
-      undecided: 0,
-      waived: 0,
-      "no-evidence": 3,
-      "not-applicable": 0,
-      "not-evaluated": 0,
-      manual: 1,
-      signed: 0,
-    });
+    // In the contract's status names (docs/contract.md §5), in their order.
+    assert.deepEqual(Object.entries(report.summary.checklists["billing"] ?? {}), [
+      ["pass", 2],
+      ["fail", 0],
+      ["advisory", 0],
+      ["undecided", 0],
+      ["waived", 0],
+      ["no-evidence", 3],
+      ["manual", 1],
+      ["signed", 0],
+      ["not-applicable", 0],
+    ]);
     // The seed lines the issue measured as vacuous: no Job, no outbox alert, no sink in this export.
     assert.equal(line(report, "registration", "Outbox lag alert firing + tested").status, "no-evidence");
     assert.equal(line(report, "maintenance", "BigQuery archive sink connected and ingesting").status, "no-evidence");
@@ -325,5 +327,122 @@ describe("sign-off files (cli/signoff)", function () {
       assert.match(x.stderr, /^readiness: [^\n]+\n$/);
       assert.match(x.stderr, want);
     }
+  });
+});
+
+describe("--out never overwrites a checklist or a sign-off file (cli/output)", function () {
+  this.timeout(120_000);
+
+  it("refuses --out onto a --checklist file, a --checklists file or a --signoff file (exit 2, one line, file intact)", () => {
+    const dir = tmpDir("out-inputs");
+    const checklist = path.join(dir, "billing.md");
+    fs.copyFileSync(`${ROOT}/test/fixtures/checklists/billing-evidence.md`, checklist);
+    const signoff = path.join(dir, "billing-signoff.yaml");
+    fs.copyFileSync(`${ROOT}/test/fixtures/checklists/billing-signoff.yaml`, signoff);
+    fs.mkdirSync(path.join(dir, "lists", "billing"), { recursive: true });
+    const inDir = path.join(dir, "lists", "billing", "SERVICE_READINESS.md");
+    fs.copyFileSync(checklist, inDir);
+    const audit = ["audit", "--state", "test/fixtures/state/prod-violations.json", "--config", "test/fixtures/state/audit-config.json", "--format", "markdown"];
+    for (const [extra, target] of [
+      [["--checklist", `billing=${checklist}`], checklist],
+      [["--checklists", path.join(dir, "lists")], inDir],
+      [["--checklist", `billing=${checklist}`, "--signoff", signoff], signoff],
+    ] as const) {
+      const before = fs.readFileSync(target, "utf8");
+      const r = runCli([...audit, ...extra, "--out", target]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `readiness: ${target}: is an input file of this command, and the report would replace it. Fix: write the report to another path.\n`);
+      assert.equal(fs.readFileSync(target, "utf8"), before, "the input is intact");
+    }
+  });
+});
+
+describe("the readiness verdict: lines without evidence are not ready (cli/report)", () => {
+  const base = {
+    source: { kind: "state" as const, file: "x.json" },
+    pack: { name: "readiness-guard", version: "1.0.0" },
+    toolVersion: "1.0.0",
+    resources: 1,
+    findings: [],
+    evaluated: GATES.map((g) => g.name),
+    services: ["billing"],
+  };
+  const ref = { urn: `${P}gcp:storage/bucket:Bucket::ledger`, name: "ledger", type: "gcp:storage/bucket:Bucket", service: "billing" };
+
+  it("says 'not ready: N checklist lines without evidence' in every format, while the exit verdict stays pass", () => {
+    const r = buildReport({ ...base, checked: new Map<string, Checked>(GATES.filter((g) => g.name !== "data-residency").map((g) => [g.name, [ref]])) });
+    assert.deepEqual([r.summary.result, r.summary.readiness, r.summary.linesWithoutEvidence], ["pass", "not-ready", 1]);
+    assert.ok(renderText(r, { packLocation: "x" }).includes("Readiness: not ready: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived across 1 resource. 1 checklist line without evidence.\n"));
+    assert.ok(renderMarkdown(r).includes("| Result | ⭕ **not ready**: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived; 1 checklist line without evidence |"));
+    assert.ok(renderHtml(r).includes(`<span class="result fail">NOT READY</span> 0 mandatory violations, 0 advisory, 0 undecided, 0 waived; 1 checklist line without evidence`));
+    const j = JSON.parse(renderJson(r)) as { summary: { result: string; readiness: string; linesWithoutEvidence: number; checklists: Record<string, Record<string, number>> }; checklists: { counts: Record<string, number> }[] };
+    assert.deepEqual([j.summary.result, j.summary.readiness, j.summary.linesWithoutEvidence], ["pass", "not-ready", 1]);
+    assert.deepEqual(Object.keys(j.summary.checklists["billing"] ?? {}), [...CONTRACT_STATUSES]);
+    assert.deepEqual(Object.keys(j.checklists[0]?.counts ?? {}), [...CONTRACT_STATUSES]);
+    assert.equal(j.summary.checklists["billing"]?.["no-evidence"], 1);
+  });
+
+  it("says 'ready' only when every line has evidence and nothing mandatory fails", () => {
+    const r = buildReport({ ...base, checked: new Map<string, Checked>(GATES.map((g) => [g.name, [ref]])) });
+    assert.deepEqual([r.summary.result, r.summary.readiness, r.summary.linesWithoutEvidence], ["pass", "ready", 0]);
+    assert.ok(renderText(r, { packLocation: "x" }).includes("Readiness: ready: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived across 1 resource.\n"));
+    assert.ok(renderMarkdown(r).includes("| Result | ✅ **ready**: 0 mandatory violations, 0 advisory, 0 undecided, 0 waived |"));
+    assert.ok(renderHtml(r).includes(`<span class="result pass">READY</span>`));
+    // A policy the config disabled is a line without evidence too.
+    const off = buildReport({ ...base, evaluated: base.evaluated.filter((g) => g !== "data-residency"), checked: new Map<string, Checked>(GATES.map((g) => [g.name, [ref]])) });
+    assert.deepEqual([off.summary.readiness, off.summary.linesWithoutEvidence], ["not-ready", 1]);
+  });
+});
+
+describe("program provenance for readiness check (cli/provenance)", () => {
+  const A = "a".repeat(40);
+  const B = "b".repeat(40);
+
+  it("reads HEAD from .git: detached, a loose ref, packed-refs, a linked work tree; none outside a work tree", () => {
+    const root = tmpDir("git");
+    const repo = path.join(root, "repo");
+    fs.mkdirSync(path.join(repo, ".git", "refs", "heads"), { recursive: true });
+    fs.mkdirSync(path.join(repo, "infra", "app"), { recursive: true });
+    fs.writeFileSync(path.join(repo, ".git", "HEAD"), `${A}\n`);
+    assert.equal(gitCommit(path.join(repo, "infra", "app")), A);
+    fs.writeFileSync(path.join(repo, ".git", "HEAD"), "ref: refs/heads/main\n");
+    fs.writeFileSync(path.join(repo, ".git", "packed-refs"), `# pack-refs with: peeled\n${B} refs/heads/main\n`);
+    assert.equal(gitCommit(path.join(repo, "infra")), B);
+    fs.writeFileSync(path.join(repo, ".git", "refs", "heads", "main"), `${A}\n`);
+    assert.equal(gitCommit(repo), A, "a loose ref wins over packed-refs");
+    // A linked work tree: .git is a file naming its git dir, whose commondir holds the refs.
+    const wt = path.join(repo, ".git", "worktrees", "wt");
+    fs.mkdirSync(wt, { recursive: true });
+    fs.writeFileSync(path.join(wt, "HEAD"), "ref: refs/heads/main\n");
+    fs.writeFileSync(path.join(wt, "commondir"), "../..\n");
+    const linked = path.join(root, "linked");
+    fs.mkdirSync(linked);
+    fs.writeFileSync(path.join(linked, ".git"), `gitdir: ${wt}\n`);
+    assert.equal(gitCommit(linked), A);
+    fs.writeFileSync(path.join(wt, "HEAD"), "ref: refs/heads/gone\n");
+    assert.equal(gitCommit(linked), undefined, "an unresolvable HEAD is omitted, not an error");
+    const outside = path.join(root, "plain");
+    fs.mkdirSync(outside);
+    if (gitCommit(root) === undefined) assert.equal(gitCommit(outside), undefined);
+  });
+
+  it("hashes the project's source files in path order, without node_modules, dot folders or the report folder", () => {
+    const dir = tmpDir("program");
+    const write = (f: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    };
+    write("index.ts", "export {};\n");
+    write("Pulumi.yaml", "name: shop\n");
+    write("lib/b.js", "b\n");
+    write("node_modules/x/index.js", "x\n");
+    write(".cache/y.json", "{}\n");
+    write("reports/readiness.json", "{}\n");
+    write("notes.txt", "not a source file\n");
+    const p = programProvenance(dir, "shop", [path.join(dir, "reports")]);
+    const lines = ["Pulumi.yaml", "index.ts", "lib/b.js"].map((f) => `${sha256(fs.readFileSync(path.join(dir, f)))}  ${f}\n`).join("");
+    assert.deepEqual([p.projectDir, p.files, p.sha256, p.truncated], ["shop", 3, sha256(lines), undefined]);
+    write("lib/b.js", "b changed\n");
+    assert.notEqual(programProvenance(dir, "shop", [path.join(dir, "reports")]).sha256, p.sha256, "an edit changes the digest");
   });
 });

@@ -22,13 +22,13 @@ export interface CliResult {
 }
 
 /** Runs `node build/cli/readiness.js <args>` (through the bin shim when `shim` is set). */
-export function runCli(args: readonly string[], opts: { cwd?: string; shim?: boolean; timeoutMs?: number } = {}): CliResult {
+export function runCli(args: readonly string[], opts: { cwd?: string; shim?: boolean; timeoutMs?: number; env?: Readonly<Record<string, string>> } = {}): CliResult {
   const entry = opts.shim ? path.join(ROOT, "bin", "readiness.js") : CLI;
   const r = spawnSync(process.execPath, [entry, ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: "utf8",
     timeout: opts.timeoutMs ?? 120_000,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...opts.env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,11 +4,13 @@
  * the Analyzer gRPC protocol; its diagnostics must agree with the in-process evaluation.
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { runCheck, type CheckResult } from "../../cli/check";
 import { InputError } from "../../cli/state";
+import { programProvenance, sha256, type Provenance } from "../../cli/provenance";
 import { CLI, PACK_VERSION, ROOT, runCli, tmpDir, TODAY } from "../cli/support";
 
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
@@ -119,6 +121,114 @@ describe("readiness check (e2e, real pack process)", function () {
     assert.deepEqual([...new Set(j.violations.map((v) => v.kind))].filter((k) => k !== "undecided"), [], "only undecided advisories");
     return j;
   }
+
+  it("checks a program that labels no service as one service named after the project: the per-service gates apply", async () => {
+    const res = await runCheck({
+      program: path.join(ROOT, "build", "test", "fixtures", "programs", "unlabelled-stack.js"),
+      projectDir: PROGRAMS,
+      stack: "test",
+      config: path.join(ROOT, "policypack", "config", "production.json"),
+      outDir: "",
+      format: "json",
+      today: TODAY,
+      cwd: ROOT,
+    });
+    assert.equal(res.exitCode, 1);
+    const j = JSON.parse(res.output) as { checklists: { service: string; file: string }[]; notes: string[]; violations: { policy: string; name: string; service?: string; message: string }[] };
+    assert.deepEqual(j.checklists.map((c) => [c.service, c.file]), [["fixture", "checklists/default.md"]]);
+    assert.deepEqual(j.notes.filter((n) => n.includes("labels no service")), ["The stack labels no service: it is reported as one service named after the project, 'fixture'."]);
+    assert.ok(!j.notes.some((n) => n.includes("disagree")), j.notes.join("\n"));
+    const slo = j.violations.filter((v) => v.policy === "service-slos");
+    assert.deepEqual(slo, [{ ...slo[0], name: "shop-api", service: "fixture", message: "service 'fixture': has no SLO (found no SLO in the stack). Fix: add a gcp.monitoring.Slo with userLabels { service: \"fixture\" } (or create it inside the service's labelled component)." }]);
+    const perService = ["canary-release", "service-dashboards", "workload-autoscaling", "workload-identity"];
+    assert.deepEqual([...new Set(j.violations.filter((v) => perService.includes(v.policy)).map((v) => `${v.policy} ${v.service}`))].sort(), perService.map((p) => `${p} fixture`));
+  });
+
+  it("--signoff on check: signed manual lines and roles, not-applicable declarations; a bad file is exit 2 before the pack starts", () => {
+    const dir = tmpDir("check-signoff");
+    const signoff = path.join(dir, "fixture-signoff.yaml");
+    fs.writeFileSync(
+      signoff,
+      [
+        "service: fixture",
+        "signoffs:",
+        "  - line: On-call rotation assigned",
+        "    role: SRE",
+        "    name: Jane Doe",
+        "    email: jane@acme.example",
+        "    date: 2026-11-20",
+        "  - role: Tech Lead",
+        "    name: Sam Lee",
+        "    email: sam@acme.example",
+        "    date: 2026-11-21",
+        "notApplicable:",
+        "  - line: Backups and PITR enabled",
+        "    justification: The shop keeps no state of its own; orders live in the ERP.",
+        "    approver: cto@acme.example",
+        "    expires: 2027-06-30",
+        "",
+      ].join("\n"),
+    );
+    const args = ["check", "--program", "build/test/fixtures/programs/unlabelled-stack.js", "--project-dir", "test/fixtures/programs", "--stack", "test", "--checklist", "fixture=test/fixtures/checklists/billing-evidence.md", "--out-dir", "", "--format", "json", "--today", TODAY];
+    const r = runCli([...args, "--signoff", signoff], { timeoutMs: 170_000 });
+    assert.equal(r.code, 1, r.stderr);
+    const j = JSON.parse(r.stdout) as { checklists: { service: string; roles: { role: string; signedBy?: { name: string } }[]; sections: { lines: { text: string; status: string; signedBy?: { name: string }[]; notApplicable?: { approver: string } }[] }[] }[] };
+    const c = j.checklists.find((x) => x.service === "fixture");
+    const lines = c?.sections.flatMap((s) => s.lines) ?? [];
+    const oncall = lines.find((l) => l.text === "On-call rotation assigned");
+    assert.deepEqual([oncall?.status, oncall?.signedBy?.map((x) => x.name)], ["signed", ["Jane Doe"]]);
+    const backups = lines.find((l) => l.text === "Backups and PITR enabled");
+    assert.deepEqual([backups?.status, backups?.notApplicable?.approver], ["not-applicable", "cto@acme.example"]);
+    assert.deepEqual(c?.roles.map((x) => [x.role, x.signedBy?.name ?? "TBD"]), [["Tech Lead", "Sam Lee"], ["SRE", "TBD"]]);
+    fs.writeFileSync(signoff, "service: fixture\nsignoffs:\n  - role: SRE\n    name: J\n    email: not-an-email\n    date: 2026-11-20\n");
+    const bad = runCli([...args, "--signoff", signoff]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^readiness: [^\n]*fixture-signoff\.yaml: signoffs\.0\.email: [^\n]+\n$/);
+  });
+
+  it("records provenance (time, module, config, program files' sha256, git commit, versions) in every report; readiness verify checks readiness.json", () => {
+    const out = tmpDir("check-provenance");
+    const r = runCli(["check", "--program", "build/test/fixtures/programs/unlabelled-stack.js", "--project-dir", "test/fixtures/programs", "--stack", "test", "--out-dir", out, "--format", "json", "--today", TODAY], { timeoutMs: 170_000, env: { SOURCE_DATE_EPOCH: "1795000000" } });
+    assert.equal(r.code, 1, r.stderr);
+    const text = fs.readFileSync(path.join(out, "readiness.json"), "utf8");
+    const j = JSON.parse(text) as { provenance: Provenance; tool: { version: string }; pack: { version: string } };
+    const p = j.provenance;
+    assert.deepEqual([p.evidenceTime, p.evidenceTimeSource], [new Date(1795000000 * 1000).toISOString(), "SOURCE_DATE_EPOCH"]);
+    assert.deepEqual(p.input, { file: "build/test/fixtures/programs/unlabelled-stack.js", sha256: sha256(fs.readFileSync(path.join(ROOT, "build/test/fixtures/programs/unlabelled-stack.js"))) });
+    assert.deepEqual(p.config, { file: "policypack/config/production.json", sha256: sha256(fs.readFileSync(path.join(ROOT, "policypack/config/production.json"))) });
+    const expected = programProvenance(PROGRAMS, "test/fixtures/programs");
+    assert.deepEqual(p.program, expected);
+    assert.ok(expected.files >= 5 && /^[0-9a-f]{64}$/.test(expected.sha256));
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" });
+    if (head.status === 0) assert.equal(p.program?.gitCommit, head.stdout.trim());
+    // One version source each: the pack's package.json and the tool's.
+    const packJson = JSON.parse(fs.readFileSync(path.join(ROOT, "policypack", "package.json"), "utf8")) as { version: string };
+    const toolJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    assert.deepEqual([j.pack.version, p.pack.version, j.tool.version, p.tool.version], [packJson.version, packJson.version, toolJson.version, toolJson.version]);
+    const md = fs.readFileSync(path.join(out, "readiness.md"), "utf8");
+    assert.ok(md.includes(`| Policy pack | readiness-guard ${packJson.version} |\n| Tool | readiness-guard ${toolJson.version} |`), md.slice(0, 800));
+    assert.ok(md.includes(`| Program files | \`test/fixtures/programs\`: ${expected.files} source files, sha256 \`${expected.sha256}\` |`));
+    const html = fs.readFileSync(path.join(out, "readiness.html"), "utf8");
+    assert.ok(html.includes(`<tr><td>Program files</td><td><code>test/fixtures/programs</code>: ${expected.files} source files, sha256 <code>${expected.sha256}</code></td></tr>`));
+    assert.ok(html.includes(`<tr><td>Evidence taken</td><td>${p.evidenceTime} (SOURCE_DATE_EPOCH)</td></tr>`));
+    assert.ok(html.includes(`<footer>tool readiness-guard ${toolJson.version} · policy pack readiness-guard ${packJson.version}</footer>`));
+    const file = path.join(out, "readiness.json");
+    assert.equal(runCli(["verify", file]).code, 0);
+    fs.writeFileSync(file, text.replace(`"sha256": "${expected.sha256}"`, `"sha256": "${"0".repeat(64)}"`));
+    const edited = runCli(["verify", file]);
+    assert.deepEqual([edited.code, /EDITED/.test(edited.stdout)], [1, true]);
+  });
+
+  it("--out-dir never overwrites a checklist the check read (exit 2, the file intact)", () => {
+    const out = tmpDir("check-out-inputs");
+    const checklist = path.join(out, "readiness.md");
+    fs.copyFileSync(path.join(ROOT, "test/fixtures/checklists/billing-evidence.md"), checklist);
+    const before = fs.readFileSync(checklist, "utf8");
+    const r = runCli(["check", "--program", "build/test/fixtures/programs/unlabelled-stack.js", "--project-dir", "test/fixtures/programs", "--stack", "test", "--checklist", `fixture=${checklist}`, "--out-dir", out, "--format", "json"], { timeoutMs: 170_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^readiness: [^\n]*readiness\.md: is an input file of this command, and the report would replace it\. Fix: write the report to another path\.\n$/);
+    assert.equal(fs.readFileSync(checklist, "utf8"), before);
+  });
 
   it("checks the bundled production stack through the built command (default program, config and pack): ready", () => {
     const out = tmpDir("prod");

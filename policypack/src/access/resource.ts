@@ -261,6 +261,14 @@ function parseUrnType(urn: string): string | undefined {
   return segs[segs.length - 1];
 }
 
+/** The Pulumi project encoded in a URN (urn:pulumi:<stack>::<project>::...), if it names one. */
+export function projectFromUrn(urn: string): string | undefined {
+  if (!urn.startsWith("urn:pulumi:")) return undefined;
+  const parts = urn.split("::");
+  const project = parts.length >= 4 ? parts[1] : undefined;
+  return project && project.length > 0 ? project : undefined;
+}
+
 /** The name encoded in a URN. */
 export function nameFromUrn(urn: string): string {
   const idx = urn.lastIndexOf("::");

@@ -2,7 +2,14 @@
  * The whole stack, indexed once: by URN, by type token, by service. Stack policies read it
  * instead of scanning the resource list themselves, so each costs O(resources).
  */
-import { ResourceView, type ResourceInput, type StackFacts } from "./resource";
+import { SERVING_TYPES } from "./k8s";
+import { projectFromUrn, ResourceView, type ResourceInput, type StackFacts } from "./resource";
+import { T } from "./tokens";
+
+const ROOT_STACK = "pulumi:pulumi:Stack";
+const PROVIDER_PREFIX = "pulumi:providers:";
+/** Resources that make a service exist (lib/services.ts reads the same list). */
+const SERVICE_DECLARING_TYPES: readonly string[] = [...SERVING_TYPES, T.deployPipeline];
 
 export class StackView {
   readonly resources: readonly ResourceView[];
@@ -12,6 +19,8 @@ export class StackView {
   private serviceIndex?: Map<string, ResourceView[]>;
   private readonly serviceCache = new Map<string, string | null>();
   private secretCache?: ReadonlySet<string>;
+  /** implicitService(): null when computed and there is none. */
+  private implicitCache?: string | null;
 
   constructor(
     inputs: readonly ResourceInput[],
@@ -41,10 +50,37 @@ export class StackView {
   }
 
   /**
+   * The one service of a stack that labels none (docs/contract.md §1-2): the stack holds serving
+   * workloads or delivery pipelines and none of them carries a service label (own or inherited),
+   * so they form one service named after the Pulumi project (read from the URNs,
+   * `urn:pulumi:<stack>::<project>::...`), and every resource without a label of its own joins
+   * it. Undefined when a workload or pipeline is labelled, when nothing serves (a network or
+   * platform stack holds no service), or when the URNs name no project.
+   */
+  implicitService(): string | undefined {
+    if (this.implicitCache === undefined) {
+      const declaring = this.ofType(...SERVICE_DECLARING_TYPES);
+      const first = declaring[0];
+      const labelled = declaring.some((r) => this.labelledServiceOf(r) !== undefined);
+      this.implicitCache = (first && !labelled ? projectFromUrn(first.urn) : undefined) ?? null;
+    }
+    return this.implicitCache ?? undefined;
+  }
+
+  /**
    * The service a resource belongs to: its own service label, else the nearest ancestor's
-   * (a Helm chart's or ConfigGroup's children inherit the component's service).
+   * (a Helm chart's or ConfigGroup's children inherit the component's service), else, in a stack
+   * that labels none, the project-named service (implicitService()), for every resource but the
+   * root stack and the providers.
    */
   serviceOf(r: ResourceView): string | undefined {
+    const labelled = this.labelledServiceOf(r);
+    if (labelled || r.type === ROOT_STACK || r.type.startsWith(PROVIDER_PREFIX)) return labelled;
+    return this.implicitService();
+  }
+
+  /** Own label, else the nearest labelled ancestor's. */
+  private labelledServiceOf(r: ResourceView): string | undefined {
     const own = r.ownService(); // memoised on the view: most resources carry their own label
     if (own) return own;
     const cached = this.serviceCache.get(r.urn);

@@ -2,9 +2,12 @@
 import { T } from "../../access/tokens";
 import { dashboard, PART_OF, replace, twoServices, without } from "../../../../test/fixtures/stack";
 import { examples, type StackOf } from "../../../../test/support/examples";
-import { res, UNKNOWN } from "../../../../test/support/fixtures";
+import { deployment } from "../../../../test/fixtures/stack";
+import { mutate, res, UNKNOWN } from "../../../../test/support/fixtures";
 
 const DASHBOARD = "registration-overview";
+/** A Deployment of a stack that labels no service (the project of the test URNs is "readiness"). */
+const shopApi = () => mutate(deployment("shop"), "metadata.labels", {});
 /** registration's dashboard replaced by one with this dashboardJson. */
 const json = (dashboardJson: unknown): StackOf => (b) => replace(b, DASHBOARD, () => res(T.dashboard, DASHBOARD, { dashboardJson }));
 
@@ -21,8 +24,10 @@ export default examples({
       },
     },
     { title: "a stack without services", stack: () => [dashboard("x")] },
+    { title: "a stack that labels no service: its unlabelled dashboard belongs to the service named after the project", stack: () => [shopApi(), res(T.dashboard, "shop-overview", { dashboardJson: JSON.stringify({ displayName: "Shop" }) })] },
   ],
   violating: [
+    { title: "a stack that labels no service and has no dashboard: the service named after the project", stack: () => [shopApi()], expect: [{ name: "shop-api", message: "service 'readiness': has no dashboard (found no dashboard in the stack). Fix: add a gcp.monitoring.Dashboard whose dashboardJson has \"labels\": { \"service\": \"readiness\" } (or create it inside the service's labelled component)." }] },
     { title: "one service of two without dashboard", stack: (b) => without(b, DASHBOARD), expect: [{ name: "registration-api", message: "service 'registration': has no dashboard (found dashboards exist for 'maintenance'). Fix: add a gcp.monitoring.Dashboard whose dashboardJson has \"labels\": { \"service\": \"registration\" } (or create it inside the service's labelled component)." }] },
     { title: "a dashboard named after the service is not matched by display name", stack: json(JSON.stringify({ displayName: "registration overview" })), expect: [{ name: "registration-api", message: "service 'registration': has no dashboard (found dashboards exist for 'maintenance'; 'registration-overview' carry no service label). Fix: add a gcp.monitoring.Dashboard whose dashboardJson has \"labels\": { \"service\": \"registration\" } (or create it inside the service's labelled component)." }] },
     { title: "a dashboard whose JSON does not parse", stack: json("{not json"), expect: [{ name: "registration-api", message: "service 'registration': has no dashboard (found dashboards exist for 'maintenance'; 'registration-overview' carry no service label). Fix: add a gcp.monitoring.Dashboard whose dashboardJson has \"labels\": { \"service\": \"registration\" } (or create it inside the service's labelled component)." }] },

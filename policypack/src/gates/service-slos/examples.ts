@@ -7,6 +7,9 @@ const SLO = "maintenance-availability";
 /** maintenance's SLO with these userLabels. */
 const labels = (value: unknown): StackOf => (b) => replace(b, SLO, (r) => mutate(r, "userLabels", value));
 const unlabelled = () => mutate(slo("maintenance"), "userLabels", undefined);
+/** A Deployment of a stack that labels no service (the project of the test URNs is "readiness"). */
+const shopApi = () => mutate(deployment("shop"), "metadata.labels", {});
+const shopSlo = () => mutate(slo("shop"), "userLabels", undefined);
 const waiver = { resource: "service:maintenance", justification: "SLO targets are agreed with the product owner in December", approver: "ops.lead@example.com", expires: "2026-12-31" };
 
 export default examples({
@@ -28,8 +31,12 @@ export default examples({
       },
     },
     { title: "a stack without services", stack: () => [slo("x"), regulatedBucket()] },
+    { title: "a stack that labels no service: its unlabelled SLO belongs to the service named after the project", stack: () => [shopApi(), shopSlo()] },
+    { title: "a stack that labels no workload: an SLO labelled with the project's name", stack: () => [shopApi(), slo("readiness")] },
   ],
   violating: [
+    { title: "a stack that labels no service and has no SLO: the service named after the project", stack: () => [shopApi()], expect: [{ name: "shop-api", message: "service 'readiness': has no SLO (found no SLO in the stack). Fix: add a gcp.monitoring.Slo with userLabels { service: \"readiness\" } (or create it inside the service's labelled component)." }] },
+    { title: "a stack that labels no workload, its SLO labelled for another name", stack: () => [shopApi(), slo("billing")], expect: [{ name: "shop-api", message: "service 'readiness': has no SLO (found SLOs exist for 'billing'). Fix: add a gcp.monitoring.Slo with userLabels { service: \"readiness\" } (or create it inside the service's labelled component)." }] },
     { title: "one service of two without SLO", stack: (b) => without(b, SLO), expect: [{ name: "maintenance-api", message: "service 'maintenance': has no SLO (found SLOs exist for 'registration'). Fix: add a gcp.monitoring.Slo with userLabels { service: \"maintenance\" } (or create it inside the service's labelled component)." }] },
     { title: "an SLO without service label", stack: labels({ team: "ops" }), expect: [{ name: "maintenance-api", message: "service 'maintenance': has no SLO (found SLOs exist for 'registration'; 'maintenance-availability' carry no service label). Fix: add a gcp.monitoring.Slo with userLabels { service: \"maintenance\" } (or create it inside the service's labelled component)." }] },
     { title: "no SLO in the stack", stack: (b) => without(b, SLO, "registration-availability"), expect: [{ name: "maintenance-api", message: "service 'maintenance': has no SLO (found no SLO in the stack). Fix: add a gcp.monitoring.Slo with userLabels { service: \"maintenance\" } (or create it inside the service's labelled component)." }, { name: "registration-api", message: "service 'registration': has no SLO (found no SLO in the stack). Fix: add a gcp.monitoring.Slo with userLabels { service: \"registration\" } (or create it inside the service's labelled component)." }] },

@@ -42,8 +42,9 @@ export default examples({
   },
   compliant: [
     {
-      title: "workloads of no service, Jobs and DaemonSets",
-      stack: () => [deployment("registration", "tooling", { service: undefined }), mutate(cloudRunService(), "labels", {}), job(), daemonSet()],
+      // The baseline's labelled service makes the others workloads of no service (a stack that labels none is one service: violating below).
+      title: "workloads of no service beside a labelled service, Jobs and DaemonSets",
+      stack: (b) => [...b, deployment("registration", "tooling", { service: undefined }), mutate(cloudRunService("registration", "tooling-run"), "labels", {}), job(), daemonSet()],
     },
     { title: "a Helm chart child targeted by an HPA", stack: () => { const s = chartAndChild(); return [...s, hpa(s[1]!)]; } },
     { title: "a yaml/v2 ConfigGroup child targeted by an HPA", stack: () => { const s = groupAndChild(); return [...s, hpa(s[1]!)]; } },
@@ -68,6 +69,7 @@ export default examples({
     { title: "Cloud Run: one min instance when the settings allow it", stack: at(RUN, "template.scaling.minInstanceCount", 1), config: { minReplicas: 1 } },
   ],
   violating: [
+    { title: "a workload in a stack that labels no service: the service named after the project", stack: () => [deployment("registration", "tooling", { service: undefined })], expect: [{ name: "tooling", message: "'tooling' (kubernetes:apps/v1:Deployment): service 'readiness' Deployment \"tooling\" in namespace \"registration\" is not targeted by any HorizontalPodAutoscaler (found no HPA). Fix: add an autoscaling/v2 HorizontalPodAutoscaler in namespace \"registration\" with scaleTargetRef {kind: \"Deployment\", name: \"tooling\"}, minReplicas ≥ 2, maxReplicas above it and a cpu averageUtilization target within 50–80 %." }] },
     { title: "a service Deployment no HPA targets", stack: without(HPA), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): service 'registration' Deployment \"registration-api\" in namespace \"registration\" is not targeted by any HorizontalPodAutoscaler (found no HPA). Fix: add an autoscaling/v2 HorizontalPodAutoscaler in namespace \"registration\" with scaleTargetRef {kind: \"Deployment\", name: \"registration-api\"}, minReplicas ≥ 2, maxReplicas above it and a cpu averageUtilization target within 50–80 %." }] },
     { title: "its HPA in another namespace", stack: change(HPA, () => hpa(deployment(), "other")), expect: [{ name: "registration-api", message: "'registration-api' (kubernetes:apps/v1:Deployment): service 'registration' Deployment \"registration-api\" in namespace \"registration\" is not targeted by any HorizontalPodAutoscaler (found only 'registration-api-hpa' (kubernetes:autoscaling/v2:HorizontalPodAutoscaler) in namespace \"other\", and an HPA scales workloads of its own namespace only). Fix: add an autoscaling/v2 HorizontalPodAutoscaler in namespace \"registration\" with scaleTargetRef {kind: \"Deployment\", name: \"registration-api\"}, minReplicas ≥ 2, maxReplicas above it and a cpu averageUtilization target within 50–80 %." }] },
     { title: "a Helm chart child no HPA targets", stack: chartAndChild, expect: [{ name: "registration-chart-chart-api", message: "'registration-chart-chart-api' (kubernetes:apps/v1:Deployment): service 'registration' Deployment \"chart-api\" in namespace \"registration\" is not targeted by any HorizontalPodAutoscaler (found no HPA). Fix: add an autoscaling/v2 HorizontalPodAutoscaler in namespace \"registration\" with scaleTargetRef {kind: \"Deployment\", name: \"chart-api\"}, minReplicas ≥ 2, maxReplicas above it and a cpu averageUtilization target within 50–80 %." }] },

@@ -73,7 +73,11 @@ export default examples({
     { title: "a NodePool without metadata mode naming its cluster by id", stack: (b) => at(1, "cluster", "projects/acme-prod/locations/europe-west1/clusters/platform-gke")(at(1, "nodeConfig.workloadMetadataConfig", undefined)(b)) },
     { title: "a NodePool without metadata mode, its cluster reference unknown, settled by its dependency", stack: (b) => at(1, "cluster", UNKNOWN)(at(1, "nodeConfig.workloadMetadataConfig", undefined)(b)) },
     { title: "a NodePool without metadata mode in an Autopilot cluster", stack: (b) => at(0, "enableAutopilot", true)(at(0, "workloadIdentityConfig", undefined)(at(1, "nodeConfig", undefined)(b))) },
-    { title: "pods of no service (on no ServiceAccount of the stack)", stack: () => [deployment("registration", "tool", { service: undefined })] },
+    // Another service's workload makes the stack a labelled one: "tool" belongs to no service (a stack that labels none is one service: violating below).
+    {
+      title: "pods of no service in a stack with a labelled service (on no ServiceAccount of the stack)",
+      stack: () => [deployment("registration", "tool", { service: undefined }), deployment("maintenance"), serviceAccount("maintenance")],
+    },
     {
       title: "a service account name unknown at preview, settled by the ServiceAccount it depends on",
       stack: (b) => {
@@ -96,6 +100,7 @@ export default examples({
     },
   ],
   violating: [
+    { title: "pods in a stack that labels no service: the service named after the project", stack: () => [deployment("registration", "tool", { service: undefined })], expect: [{ name: "tool", message: "'tool' (kubernetes:apps/v1:Deployment): service 'readiness' pods run as ServiceAccount \"registration-app\", which is not in the stack (namespace \"registration\"), so its Workload Identity binding cannot be proved (found no kubernetes:core/v1:ServiceAccount registration/registration-app). Fix: create a ServiceAccount in namespace \"registration\" annotated iam.gke.io/gcp-service-account: <name>@<project>.iam.gserviceaccount.com (with a roles/iam.workloadIdentityUser binding) and set spec.template.spec.serviceAccountName to it." }] },
     { title: "a cluster without Workload Identity", stack: at(0, "workloadIdentityConfig", undefined), expect: [{ name: "platform-gke", message: "'platform-gke' (gcp:container/cluster:Cluster): GKE cluster does not have Workload Identity enabled (found workloadIdentityConfig.workloadPool not set). Fix: set workloadIdentityConfig.workloadPool: \"<project>.svc.id.goog\"." }] },
     { title: "an empty workload pool", stack: at(0, "workloadIdentityConfig.workloadPool", ""), expect: [{ name: "platform-gke", message: "'platform-gke' (gcp:container/cluster:Cluster): GKE cluster does not have Workload Identity enabled (found workloadIdentityConfig.workloadPool \"\"). Fix: set workloadIdentityConfig.workloadPool: \"<project>.svc.id.goog\"." }] },
     {
