@@ -3,7 +3,7 @@ import { z } from "zod";
 import { show, T, type ResourceView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, undecidedMessage, violation, type Reporter } from "../../engine/rule";
-import { CMEK_FIELDS, KEYED_TYPES, keyRefs } from "../../lib/kms";
+import { KEYED_TYPES, keyFix, keyRefs } from "../../lib/kms";
 
 export const meta = defineMeta({
   name: "cmek-required",
@@ -77,7 +77,7 @@ export const cmekRequired = stackGate({
             r.display(),
             "stores data without a customer-managed encryption key",
             `'${k.path}' not set`,
-            r.type === T.secret ? SECRET_FIX : (CMEK_FIELDS[r.type]?.fix ?? "set its KMS key field"),
+            r.type === T.secret ? SECRET_FIX : keyFix(r.type, k.field ?? k.path),
           ),
         });
       }
