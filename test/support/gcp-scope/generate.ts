@@ -121,10 +121,14 @@ export function buildScope(derived: readonly DerivedType[], version: string): Sc
   return { version, types: derived.length, residency: sorted(residency), cmek: sorted(cmek), dataElsewhere, residencyExcluded, cmekExcluded, droppedPaths, unused };
 }
 
+/** The version of the provider installed at `gcpDir`. */
+export function providerVersion(gcpDir: string = GCP_DIR): string {
+  return (JSON.parse(fs.readFileSync(path.join(gcpDir, "package.json"), "utf8")) as { version: string }).version;
+}
+
 /** The scope of the provider installed at `gcpDir`. */
 export function scopeOf(gcpDir: string = GCP_DIR): Scope {
-  const version = (JSON.parse(fs.readFileSync(path.join(gcpDir, "package.json"), "utf8")) as { version: string }).version;
-  return buildScope(deriveGcpTypes(gcpDir), version);
+  return buildScope(deriveGcpTypes(gcpDir), providerVersion(gcpDir));
 }
 
 const q = (s: string): string => JSON.stringify(s);
