@@ -13,6 +13,13 @@ const TOPIC = 3;
 const gke = (state: string, keyName?: string) =>
   res(T.gkeCluster, "gke", { location: "europe-west1", databaseEncryption: keyName === undefined ? { state } : { state, keyName } });
 
+const instance = (bootKey: string | undefined, attached: readonly (string | undefined)[]) =>
+  res("gcp:compute/instance:Instance", "worker", {
+    zone: "europe-west1-b",
+    bootDisk: bootKey === undefined ? { initializeParams: { image: "debian-12" } } : { kmsKeySelfLink: bootKey },
+    ...(attached.length ? { attachedDisks: attached.map((k) => (k === undefined ? { source: "data-disk" } : { source: "data-disk", kmsKeySelfLink: k })) } : {}),
+  });
+
 export default examples({
   baseline: () => [sqlPrimary(), bucket(), secret(), topic()],
   compliant: [
@@ -25,6 +32,11 @@ export default examples({
       },
     },
     { title: "a GKE cluster with application-layer encryption on", stack: plus(() => gke("ENCRYPTED", KEY_NAME)) },
+    { title: "a Compute instance whose boot disk and attached disks name a key", stack: plus(() => instance(KEY_NAME, [KEY_NAME, KEY_NAME])) },
+    { title: "a Compute instance without attached disks (nothing there to key)", stack: plus(() => instance(KEY_NAME, [])) },
+    { title: "a Spanner database with a key", stack: plus(() => res("gcp:spanner/database:Database", "ledger", { instance: "main", encryptionConfig: { kmsKeyName: KEY_NAME } })) },
+    { title: "a Cloud Run service: a workload, not a store (reviewed exclusion)", stack: plus(() => res(T.cloudRunService, "api", { location: "europe-west1", template: {} })) },
+    { title: "a BigQuery table: inherits its dataset's key (reviewed exclusion)", stack: plus(() => res(T.bqTable, "events", { datasetId: "logs" })) },
     { title: "narrowed by config to Cloud SQL, a bucket without CMEK", stack: at(BUCKET, "encryption", undefined), config: { types: [T.sqlInstance] } },
   ],
   violating: [
@@ -54,5 +66,11 @@ export default examples({
       ),
       expect: [{ name: "logs", message: "'logs' (gcp:bigquery/dataset:Dataset): stores data without a customer-managed encryption key (found 'defaultEncryptionConfiguration.kmsKeyName' not set). Fix: set defaultEncryptionConfiguration.kmsKeyName to a CryptoKey id." }, { name: "images", message: "'images' (gcp:artifactregistry/repository:Repository): stores data without a customer-managed encryption key (found 'kmsKeyName' not set). Fix: set kmsKeyName to a CryptoKey id." }, { name: "cache", message: "'cache' (gcp:redis/instance:Instance): stores data without a customer-managed encryption key (found 'customerManagedKey' not set). Fix: set customerManagedKey to a CryptoKey id." }, { name: "scratch", message: "'scratch' (gcp:compute/disk:Disk): stores data without a customer-managed encryption key (found 'diskEncryptionKey.kmsKeySelfLink' not set). Fix: set diskEncryptionKey.kmsKeySelfLink to a CryptoKey id." }],
     },
+    { title: "a Compute instance whose boot disk and second attached disk have no key", stack: plus(() => instance(undefined, [KEY_NAME, undefined])), expect: [{ name: "worker", message: "'worker' (gcp:compute/instance:Instance): stores data without a customer-managed encryption key (found 'attachedDisks[1].kmsKeySelfLink' not set). Fix: set attachedDisks[].kmsKeySelfLink to a CryptoKey id." }, { name: "worker", message: "'worker' (gcp:compute/instance:Instance): stores data without a customer-managed encryption key (found 'bootDisk.kmsKeySelfLink' not set). Fix: set bootDisk.kmsKeySelfLink to a CryptoKey id." }] },
+    { title: "a Spanner database without encryptionConfig", stack: plus(() => res("gcp:spanner/database:Database", "ledger", { instance: "main" })), expect: [{ name: "ledger", message: "'ledger' (gcp:spanner/database:Database): stores data without a customer-managed encryption key (found 'encryptionConfig.kmsKeyName' not set). Fix: set encryptionConfig.kmsKeyName to a CryptoKey id." }] },
+    { title: "a Bigtable instance with one cluster without a key", stack: plus(() => res("gcp:bigtable/instance:Instance", "timeseries", { clusters: [{ clusterId: "a", kmsKeyName: KEY_NAME }, { clusterId: "b" }] })), expect: [{ name: "timeseries", message: "'timeseries' (gcp:bigtable/instance:Instance): stores data without a customer-managed encryption key (found 'clusters[1].kmsKeyName' not set). Fix: set clusters[].kmsKeyName to a CryptoKey id." }] },
+    { title: "a GKE node pool without nodeConfig (its boot disks get Google's key)", stack: plus(() => res(T.gkeNodePool, "pool", { location: "europe-west1", cluster: "gke" })), expect: [{ name: "pool", message: "'pool' (gcp:container/nodePool:NodePool): stores data without a customer-managed encryption key (found 'nodeConfig.bootDiskKmsKey' not set). Fix: set nodeConfig.bootDiskKmsKey to a CryptoKey id." }] },
+    { title: "a Compute instance template whose disk block is unknown", stack: plus(() => res("gcp:compute/instanceTemplate:InstanceTemplate", "tpl", { disks: [{ diskEncryptionKey: UNKNOWN }] })), expect: [{ name: "tpl", kind: "undecided", message: "'tpl' (gcp:compute/instanceTemplate:InstanceTemplate): the key 'disks[0].diskEncryptionKey.kmsKeySelfLink' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "a Pub/Sub topic with Google-managed encryption", stack: at(TOPIC, "kmsKeyName", undefined), expect: [{ name: "registration-events", message: "'registration-events' (gcp:pubsub/topic:Topic): stores data without a customer-managed encryption key (found 'kmsKeyName' not set). Fix: set kmsKeyName to a CryptoKey id." }] },
   ],
 });
