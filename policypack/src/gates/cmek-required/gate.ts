@@ -13,7 +13,7 @@ export const meta = defineMeta({
   severity: "high",
   level: "mandatory",
   proves:
-    "Cloud SQL, buckets, BigQuery datasets, Pub/Sub topics, Secret Manager user-managed replicas, Artifact Registry, GKE application-layer secrets, Redis and disks name a Cloud KMS key. At preview a key that is unknown but depends on a CryptoKey of the stack counts as set.",
+    "Every GCP type that stores data and has a customer-managed key field names a Cloud KMS key there (docs/gcp-scope.md: Cloud SQL, buckets, BigQuery datasets, Pub/Sub topics, Secret Manager replicas, Artifact Registry, GKE application-layer secrets, node pool boot disks, Redis, disks, Compute instance and template disks, Spanner, Bigtable, AlloyDB, Filestore, ...). At preview a key that is unknown but depends on a CryptoKey of the stack counts as set.",
   remediation:
     "Create a gcp.kms.CryptoKey in the service's region and pass its id to the resource's encryption field (e.g. encryptionKeyName, encryption.defaultKmsKeyName, kmsKeyName).",
   sources: [
