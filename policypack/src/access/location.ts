@@ -4,6 +4,7 @@
  */
 import { asArray, asString, lookup, type Lookup } from "./values";
 import { T } from "./tokens";
+import { GCP_LOCATION_FIELDS } from "../lib/gcp-scope";
 
 export type LocationSource = "resource" | "provider" | "stack-config";
 
@@ -42,7 +43,10 @@ export function isMultiRegion(location: string): boolean {
   return MULTI_REGIONS.has(location.trim().toLowerCase());
 }
 
-/** Own-field rules per type: which property holds the location. */
+/**
+ * Own-field rules per type: which property holds the location. Types not listed here read the
+ * location inputs the provider gives them (lib/gcp-scope.ts), else location, region, zone.
+ */
 const OWN_FIELD: Readonly<Record<string, readonly string[]>> = {
   [T.sqlInstance]: ["region"],
   [T.bucket]: ["location"],
@@ -146,6 +150,8 @@ function special(type: string, props: unknown): Location | undefined {
   return undefined;
 }
 
+const DEFAULT_FIELDS: readonly string[] = ["location", "region", "zone"];
+
 /**
  * The effective location of a resource.
  * @param providerProps the props of the resource's provider (explicit or default), if known
@@ -159,7 +165,7 @@ export function effectiveLocation(
 ): Location {
   const sp = special(type, props);
   if (sp) return sp;
-  for (const field of OWN_FIELD[type] ?? ["location", "region", "zone"]) {
+  for (const field of OWN_FIELD[type] ?? GCP_LOCATION_FIELDS.get(type) ?? DEFAULT_FIELDS) {
     const r = fromLookup(lookup(props, field), field, "resource");
     if (r) return r;
   }

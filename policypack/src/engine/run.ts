@@ -156,8 +156,16 @@ function internalError(p: Prepared<unknown>, e: unknown, subject?: ResourceView)
 /** Runs a resource rule on one resource. Config problems are not included (see Prepared.problems). */
 export function runResource<S>(p: Prepared<S>, r: ResourceView, service?: string): Finding[] {
   const out: Finding[] = [];
-  if (p.rule.kind === "resource" && p.rule.types.includes(r.type)) runResourceInto(p, r, service, out);
+  if (p.rule.kind === "resource" && typeSet(p.rule).has(r.type)) runResourceInto(p, r, service, out);
   return out;
+}
+
+/** A resource rule's types as a set, built once per rule (data-residency lists hundreds of types). */
+const TYPE_SETS = new WeakMap<object, ReadonlySet<string>>();
+function typeSet(rule: { readonly types: readonly string[] }): ReadonlySet<string> {
+  let s = TYPE_SETS.get(rule);
+  if (!s) TYPE_SETS.set(rule, (s = new Set(rule.types)));
+  return s;
 }
 
 /** runResource() appending to `out`, for a rule already known to apply to the resource's type (the whole-stack loop). */

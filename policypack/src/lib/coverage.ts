@@ -9,6 +9,8 @@
  */
 import { T } from "../access/tokens";
 import type { Rule } from "../engine/rule";
+import { COMPUTE_TYPES } from "./compute";
+import { GCP_DATA_BEARING_TYPES as DERIVED_DATA_BEARING, GCP_KEY_PATHS, GCP_LOCATION_FIELDS } from "./gcp-scope";
 
 /** A component whose objects are registered as its children: how a message names it and renders it. */
 export interface ChildRendering {
@@ -37,37 +39,24 @@ export const CHILD_RENDERING_COMPONENTS: Readonly<Record<string, ChildRendering>
 };
 
 /**
- * Google Cloud types that hold data of their own (a store with a location, an encryption key or a
- * retention of its own). Sub-resources whose data lives in a parent store a gate checks (a Cloud
- * SQL database in its instance, a BigQuery table in its dataset, a Pub/Sub subscription of its
- * topic, an object in its bucket) are not listed.
- *
- * To be replaced by `GCP_DATA_BEARING_TYPES` of ./gcp-scope (the provider-derived set) when that
- * export lands: this list is its only stand-in, and nothing else in the pack reads it.
+ * Google Cloud types that hold data: the set derived from the installed provider and reviewed
+ * (policypack/src/lib/gcp-scope.ts, docs/gcp-scope.md): every type with a customer-managed-key
+ * field that stores data, and the data types whose key is checked on their parent.
  */
-export const GCP_DATA_BEARING_TYPES: readonly string[] = [
-  T.sqlInstance,
-  T.bucket,
-  T.bqDataset,
-  T.pubsubTopic,
-  T.secret,
-  T.artifactRepo,
-  T.redis,
-  T.disk,
-  T.regionDisk,
-  "gcp:redis/cluster:Cluster",
-  "gcp:memcache/instance:Instance",
-  "gcp:spanner/instance:Instance",
-  "gcp:spanner/database:Database",
-  "gcp:firestore/database:Database",
-  "gcp:bigtable/instance:Instance",
-  "gcp:alloydb/cluster:Cluster",
-  "gcp:filestore/instance:Instance",
-  "gcp:compute/snapshot:Snapshot",
-  "gcp:compute/image:Image",
-  "gcp:compute/machineImage:MachineImage",
-  "gcp:logging/projectBucketConfig:ProjectBucketConfig",
-  "gcp:healthcare/dataset:Dataset",
+export const GCP_DATA_BEARING_TYPES: readonly string[] = [...DERIVED_DATA_BEARING];
+
+/**
+ * Types whose data a stack gate checks although no resource rule declares them: cmek-required's
+ * and data-residency's provider-derived scope, the Compute instances and templates whose disks
+ * cmek-required checks (lib/compute.ts), and the data types stored in a parent those gates check
+ * (a BigQuery table in its dataset, an object in its bucket).
+ */
+const STACK_GATE_SCOPE: readonly string[] = [
+  ...GCP_KEY_PATHS.keys(),
+  ...GCP_LOCATION_FIELDS.keys(),
+  ...COMPUTE_TYPES,
+  "gcp:bigquery/table:Table",
+  "gcp:storage/bucketObject:BucketObject",
 ];
 
 /**
@@ -81,9 +70,9 @@ export const K8S_DATA_BEARING_TYPES: readonly string[] = [T.pvc, T.pv, T.volumeS
 
 export const DATA_BEARING_TYPES: readonly string[] = [...GCP_DATA_BEARING_TYPES, ...K8S_DATA_BEARING_TYPES];
 
-/** The type tokens some gate is defined over: the union of the resource rules' declared types. */
+/** The type tokens some gate is defined over: the resource rules' declared types, and the stack gates' scope. */
 export function knownTypes(rules: readonly Rule[]): ReadonlySet<string> {
-  const known = new Set<string>();
+  const known = new Set<string>(STACK_GATE_SCOPE);
   for (const r of rules) if (r.kind === "resource") for (const t of r.types) known.add(t);
   return known;
 }

@@ -19,6 +19,12 @@ const vm = (path: string, value: unknown) => plus(() => mutate(computeInstance()
 const tpl = (path: string, value: unknown) => plus(() => mutate(instanceTemplate(), path, value));
 /** The data disk of the stack the instance attaches (a Disk checked in its own right). */
 const dataDisk = () => res(T.disk, "registration-data", { name: "registration-data", zone: "europe-west1-b", diskEncryptionKey: { kmsKeySelfLink: DISK_KEY } });
+const instance = (bootKey: string | undefined, attached: readonly (string | undefined)[]) =>
+  res("gcp:compute/instance:Instance", "worker", {
+    zone: "europe-west1-b",
+    bootDisk: bootKey === undefined ? { initializeParams: { image: "debian-12" } } : { kmsKeySelfLink: bootKey },
+    ...(attached.length ? { attachedDisks: attached.map((k) => (k === undefined ? { source: "data-disk" } : { source: "data-disk", kmsKeySelfLink: k })) } : {}),
+  });
 
 export default examples({
   baseline: () => [sqlPrimary(), bucket(), secret(), topic()],
@@ -49,6 +55,11 @@ export default examples({
       },
     },
     { title: "an instance from a template that overrides no disk (the template's disks apply)", stack: plus(() => res(T.instanceFromTemplate, "registration-vm-2", { zone: "europe-west1-b", sourceInstanceTemplate: "registration-template" })) },
+    { title: "a Compute instance whose boot disk and attached disks name a key", stack: plus(() => instance(KEY_NAME, [KEY_NAME, KEY_NAME])) },
+    { title: "a Compute instance without attached disks (nothing there to key)", stack: plus(() => instance(KEY_NAME, [])) },
+    { title: "a Spanner database with a key", stack: plus(() => res("gcp:spanner/database:Database", "ledger", { instance: "main", encryptionConfig: { kmsKeyName: KEY_NAME } })) },
+    { title: "a Cloud Run service: a workload, not a store (reviewed exclusion)", stack: plus(() => res(T.cloudRunService, "api", { location: "europe-west1", template: {} })) },
+    { title: "a BigQuery table: inherits its dataset's key (reviewed exclusion)", stack: plus(() => res(T.bqTable, "events", { datasetId: "logs" })) },
     { title: "narrowed by config to Cloud SQL, a bucket without CMEK", stack: at(BUCKET, "encryption", undefined), config: { types: [T.sqlInstance] } },
   ],
   violating: [
@@ -93,5 +104,11 @@ export default examples({
       ),
       expect: [{ name: "logs", message: "'logs' (gcp:bigquery/dataset:Dataset): stores data without a customer-managed encryption key (found 'defaultEncryptionConfiguration.kmsKeyName' not set). Fix: set defaultEncryptionConfiguration.kmsKeyName to a CryptoKey id." }, { name: "images", message: "'images' (gcp:artifactregistry/repository:Repository): stores data without a customer-managed encryption key (found 'kmsKeyName' not set). Fix: set kmsKeyName to a CryptoKey id." }, { name: "cache", message: "'cache' (gcp:redis/instance:Instance): stores data without a customer-managed encryption key (found 'customerManagedKey' not set). Fix: set customerManagedKey to a CryptoKey id." }, { name: "scratch", message: "'scratch' (gcp:compute/disk:Disk): stores data without a customer-managed encryption key (found 'diskEncryptionKey.kmsKeySelfLink' not set). Fix: set diskEncryptionKey.kmsKeySelfLink to a CryptoKey id." }],
     },
+    { title: "a Compute instance whose boot disk and second attached disk have no key (lib/compute.ts)", stack: plus(() => instance(undefined, [KEY_NAME, undefined])), expect: [{ name: "worker", message: "'worker' (gcp:compute/instance:Instance): disk bootDisk has no customer-managed encryption key (found 'bootDisk.kmsKeySelfLink' not set). Fix: create a gcp.kms.CryptoKey in the instance's region (grant the Compute Engine service agent roles/cloudkms.cryptoKeyEncrypterDecrypter) and set bootDisk.kmsKeySelfLink." }, { name: "worker", message: "'worker' (gcp:compute/instance:Instance): attaches disk attachedDisks[1] without a customer-managed encryption key (found 'attachedDisks[1].kmsKeySelfLink' not set, and its source is no disk of this stack). Fix: create a gcp.kms.CryptoKey in the instance's region (grant the Compute Engine service agent roles/cloudkms.cryptoKeyEncrypterDecrypter) and set attachedDisks[1].kmsKeySelfLink (the source disk's key)." }] },
+    { title: "a Spanner database without encryptionConfig", stack: plus(() => res("gcp:spanner/database:Database", "ledger", { instance: "main" })), expect: [{ name: "ledger", message: "'ledger' (gcp:spanner/database:Database): stores data without a customer-managed encryption key (found 'encryptionConfig.kmsKeyName' not set). Fix: set encryptionConfig.kmsKeyName to a CryptoKey id." }] },
+    { title: "a Bigtable instance with one cluster without a key", stack: plus(() => res("gcp:bigtable/instance:Instance", "timeseries", { clusters: [{ clusterId: "a", kmsKeyName: KEY_NAME }, { clusterId: "b" }] })), expect: [{ name: "timeseries", message: "'timeseries' (gcp:bigtable/instance:Instance): stores data without a customer-managed encryption key (found 'clusters[1].kmsKeyName' not set). Fix: set clusters[].kmsKeyName to a CryptoKey id." }] },
+    { title: "a GKE node pool without nodeConfig (its boot disks get Google's key)", stack: plus(() => res(T.gkeNodePool, "pool", { location: "europe-west1", cluster: "gke" })), expect: [{ name: "pool", message: "'pool' (gcp:container/nodePool:NodePool): stores data without a customer-managed encryption key (found 'nodeConfig.bootDiskKmsKey' not set). Fix: set nodeConfig.bootDiskKmsKey to a CryptoKey id." }] },
+    { title: "a Compute instance template whose disk block is unknown", stack: plus(() => res("gcp:compute/instanceTemplate:InstanceTemplate", "tpl", { disks: [{ diskEncryptionKey: UNKNOWN }] })), expect: [{ name: "tpl", kind: "undecided", message: "'tpl' (gcp:compute/instanceTemplate:InstanceTemplate): the encryption of 'disks[0].diskEncryptionKey.kmsKeySelfLink' is unknown until apply, so this gate cannot be decided at preview; it is checked again on update. Fix: make the value known at preview (a literal or a value from config) to get a decision now." }] },
+    { title: "a Pub/Sub topic with Google-managed encryption", stack: at(TOPIC, "kmsKeyName", undefined), expect: [{ name: "registration-events", message: "'registration-events' (gcp:pubsub/topic:Topic): stores data without a customer-managed encryption key (found 'kmsKeyName' not set). Fix: set kmsKeyName to a CryptoKey id." }] },
   ],
 });

@@ -4,7 +4,7 @@ import { show, T, type ResourceView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, undecidedMessage, violation, type Reporter } from "../../engine/rule";
 import { checkComputeDisks, COMPUTE_TYPES } from "../../lib/compute";
-import { CMEK_FIELDS, KEYED_TYPES, keyRefs } from "../../lib/kms";
+import { KEYED_TYPES, keyFix, keyRefs } from "../../lib/kms";
 
 export const meta = defineMeta({
   name: "cmek-required",
@@ -14,7 +14,7 @@ export const meta = defineMeta({
   severity: "high",
   level: "mandatory",
   proves:
-    "Cloud SQL, buckets, BigQuery datasets, Pub/Sub topics, Secret Manager user-managed replicas, Artifact Registry, GKE application-layer secrets, Redis and disks name a Cloud KMS key. At preview a key that is unknown but depends on a CryptoKey of the stack counts as set.",
+    "Every GCP type that stores data and has a customer-managed key field names a Cloud KMS key there (docs/gcp-scope.md: Cloud SQL, buckets, BigQuery datasets, Pub/Sub topics, Secret Manager replicas, Artifact Registry, GKE application-layer secrets, node pool boot disks, Redis, disks, Compute instance and template disks, Spanner, Bigtable, AlloyDB, Filestore, ...). At preview a key that is unknown but depends on a CryptoKey of the stack counts as set.",
   remediation:
     "Create a gcp.kms.CryptoKey in the service's region and pass its id to the resource's encryption field (e.g. encryptionKeyName, encryption.defaultKmsKeyName, kmsKeyName).",
   sources: [
@@ -78,7 +78,7 @@ export const cmekRequired = stackGate({
             r.display(),
             "stores data without a customer-managed encryption key",
             `'${k.path}' not set`,
-            r.type === T.secret ? SECRET_FIX : (CMEK_FIELDS[r.type]?.fix ?? "set its KMS key field"),
+            r.type === T.secret ? SECRET_FIX : keyFix(r.type, k.field ?? k.path),
           ),
         });
       }

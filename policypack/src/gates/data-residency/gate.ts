@@ -5,6 +5,7 @@ import { regionSchema } from "../../engine/config";
 import { defineMeta } from "../../engine/meta";
 import { resourceGate, undecidedMessage, violation } from "../../engine/rule";
 import { isReplica } from "../../lib/cloudsql";
+import { GCP_LOCATION_FIELDS } from "../../lib/gcp-scope";
 
 export const meta = defineMeta({
   name: "data-residency",
@@ -14,14 +15,14 @@ export const meta = defineMeta({
   severity: "critical",
   level: "mandatory",
   proves:
-    "Every resource that stores or processes data sits in an allowed location (own field, else provider region/zone, else the stack's gcp:region). Multi-regions, global and automatic Secret Manager replication are violations; DR locations only for replicas and backups.",
+    "Every resource that stores or processes data sits in an allowed location (own field, else provider region/zone, else the stack's gcp:region): every GCP type with a location, region or zone input except reviewed exclusions (docs/gcp-scope.md), plus Pub/Sub topics and Secret Manager secrets. Multi-regions, global and automatic Secret Manager replication are violations; DR locations only for replicas and backups.",
   remediation:
     "Set the resource's location to an allowed region (default europe-west1); use a single region rather than a multi-region; give Secret Manager secrets user-managed replication in allowed regions; put Pub/Sub message storage policy on allowed regions.",
   sources: [{ seed: "002", section: "12. Compliance", line: "Data residency: confirmed all production storage in europe-west1" }],
 });
 
-/** Resources that store or process data. */
-export const DATA_TYPES: readonly string[] = [
+/** The types this gate covered before its scope was derived from the provider (issue #18). */
+const REVIEWED_BEFORE: readonly string[] = [
   T.sqlInstance,
   T.bucket,
   T.bqDataset,
@@ -37,6 +38,13 @@ export const DATA_TYPES: readonly string[] = [
   T.cloudRunService,
   T.cloudRunJob,
 ];
+
+/**
+ * Resources that store or process data: every GCP type with a location, region or zone input that
+ * is not a reviewed exclusion (lib/gcp-scope.ts, docs/gcp-scope.md), and Pub/Sub topics and Secret
+ * Manager secrets (type-specific location rules).
+ */
+export const DATA_TYPES: readonly string[] = [...new Set([...REVIEWED_BEFORE, ...GCP_LOCATION_FIELDS.keys()])];
 
 export const settings = z.strictObject({
   allowedRegions: z.array(regionSchema).min(1).default(["europe-west1"]),
