@@ -126,7 +126,8 @@ function metadata(rule: Rule): Omit<Policy, "name" | "description"> & { name: st
     framework: {
       name: "service-readiness",
       version: "1",
-      reference: g.sources.map((s) => `${s.seed} ${s.section}: ${s.line}`).join("; "),
+      // A gate with no checklist line of its own (resource-coverage) serves every checklist (GATES.md: 'all').
+      reference: g.sources.length > 0 ? g.sources.map((s) => `${s.seed} ${s.section}: ${s.line}`).join("; ") : "all checklists: no line of its own",
       specification: "The service readiness checklists (seeds 000 config, 001 registration, 002 maintenance); see docs/gates.md.",
     },
     configSchema: configSchemaOf(rule),
