@@ -142,8 +142,13 @@ export function findingsFromDiagnostic(d: {
   /** The policy's description, which the SDK puts before the message ("<description>\n<message>"). */
   description?: string;
 }): Finding[] {
+  // The policy SDK reports "<description>\n<message>" (@pulumi/policy server.js makeReportViolationFun);
+  // an event log may come from an earlier pack version whose description differs from this
+  // catalog's, so without a matching description the first line is taken for it.
   const description = d.description || gateByName(d.policy)?.proves;
-  const message = description && d.message.startsWith(`${description}\n`) ? d.message.slice(description.length + 1) : d.message;
+  const nl = d.message.indexOf("\n");
+  const message =
+    description && d.message.startsWith(`${description}\n`) ? d.message.slice(description.length + 1) : nl >= 0 && nl < d.message.length - 1 ? d.message.slice(nl + 1) : d.message;
   const base = {
     policy: d.policy,
     severity: severityOf(d.policy, d.severity),

@@ -41,6 +41,16 @@ describe("event log reader (cli/events)", () => {
     assert.deepEqual(log.packs, [{ name: "readiness-guard", version: "0.1.0" }]);
   });
 
+  it("takes the first line for the description when it is an earlier pack version's (the SDK always puts it first)", () => {
+    const finding = "'b' (gcp:storage/bucket:Bucket): is stored in a multi-region or global location (found \"EU\").";
+    const [old] = findingsFromDiagnostic({ policy: "data-residency", level: "mandatory", message: `Data stays in europe-west1 (0.1.0 wording).\n${finding}` });
+    assert.equal(old?.message, finding);
+    const [current] = findingsFromDiagnostic({ policy: "data-residency", level: "mandatory", message: `${gateByName("data-residency")?.proves}\n${finding}` });
+    assert.equal(current?.message, finding);
+    const [bare] = findingsFromDiagnostic({ policy: "data-residency", level: "mandatory", message: finding });
+    assert.equal(bare?.message, finding, "no description, no newline: the message as sent");
+  });
+
   it("collects which policies ran on which resource, and the resources with their labels", () => {
     assert.deepEqual([...(log.checked.get("cmek-required") ?? [])].map((u) => u.split("::").pop()), ["maintenance-invoices", "registration-db"]);
     assert.deepEqual([...log.stackPolicies].sort(), ["log-archive-sink", "service-dashboards", "service-slos"]);
