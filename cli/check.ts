@@ -17,7 +17,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import type { ResourceInput } from "../policypack/src/access/resource";
 import { StackView } from "../policypack/src/access/stack";
-import { isRecord } from "../policypack/src/access/values";
+import { isRecord, unwrapSecrets } from "../policypack/src/access/values";
 import type { Rule } from "../policypack/src/engine/rule";
 import type { Finding } from "../policypack/src/engine/run";
 import { RULES } from "../policypack/src/gates";
@@ -323,10 +323,12 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const rootUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
   let local;
   try {
+    // As the pack receives them: the policy SDK unwraps secrets before a policy runs (@pulumi/policy
+    // server.js: deserializeProperties(props, false)), and the fast AnalyzeStack path does the same.
     local = await evaluateLocal(
       opts.rules ?? RULES,
-      custom.map((r) => input(r, r.inputs)),
-      captured.map((r) => input(r, r.outputs)),
+      custom.map((r) => input(r, unwrapSecrets(r.inputs) as Record<string, unknown>)),
+      captured.map((r) => input(r, unwrapSecrets(r.outputs) as Record<string, unknown>)),
       packConfig,
       { today, facts },
     );

@@ -92,6 +92,15 @@ describe("readiness check on a team's own project (e2e)", function () {
     });
   });
 
+  it("judges a Pulumi secret in env as the pack sees it in a preview (the policy SDK unwraps it first): no disagreement, the value by its shape", () => {
+    const r = check(["--format", "json"], path.join(PROJECTS, "secret-env"));
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as Json;
+    assert.deepEqual(j.notes.filter((n) => n.includes("disagree")), []);
+    assert.deepEqual(j.violations.filter((v) => v.policy === "workload-secrets-not-in-env"), [], "a short random-looking value under a plain name is not secret-shaped");
+    assert.ok(!r.stdout.includes("s3cr3t-value-1234"));
+  });
+
   it("gives secure: values to the program as secrets (placeholder, never the ciphertext), and getOrganization/getProject/getStack", async () => {
     const dir = path.join(PROJECTS, "multi-file");
     const { config, secretKeys } = loadStackConfigWithSecrets(dir, "dev");

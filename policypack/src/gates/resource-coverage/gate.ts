@@ -3,7 +3,7 @@ import { z } from "zod";
 import { T, type ResourceView } from "../../access";
 import { defineMeta } from "../../engine/meta";
 import { stackGate, violation, type Rule, type StackRule } from "../../engine/rule";
-import { CHILD_RENDERING_COMPONENTS, unknownDataBearingTypes } from "../../lib/coverage";
+import { CHILD_RENDERING_COMPONENTS, unknownDataBearingTypes, type ChildRendering } from "../../lib/coverage";
 
 export const meta = defineMeta({
   name: "resource-coverage",
@@ -50,33 +50,38 @@ function accepted(r: ResourceView, s: Settings): boolean {
  * The gate over the other rules of the pack: a data-bearing type is known when one of `rules`
  * declares it (built once, when the pack's rule list is built).
  */
+/** The components whose objects are registered as their children. */
+const COMPONENT_TYPES: readonly string[] = Object.keys(CHILD_RENDERING_COMPONENTS);
+
 export function resourceCoverage(rules: readonly Rule[]): StackRule<Settings> {
-  const unknownData = unknownDataBearingTypes(rules);
+  const unknownData: readonly string[] = [...unknownDataBearingTypes(rules)];
   return stackGate({
     meta,
     settings,
     check(stack, s, report) {
-      const parents = new Set<string>();
-      for (const r of stack.resources) {
-        const p = r.parentUrn();
-        if (p !== undefined) parents.add(p);
+      // Looked up through the view's type index, not by a walk over every resource: most stacks
+      // hold none of these, and a 50,000-resource AnalyzeStack pays for every full pass.
+      for (const r of stack.ofType(T.helmReleaseV3)) {
+        if (accepted(r, s)) continue;
+        report({
+          subject: r,
+          message: violation(
+            r.display(),
+            "is a Helm v3 Release: Helm creates the chart's objects inside the Kubernetes provider, so they are never resources of the stack, not even in `pulumi preview`, and no gate checks them",
+            undefined,
+            `deploy the chart with kubernetes.helm.v4.Chart, whose objects are resources the gates check; or check its objects offline with \`readiness check --rendered ${r.name}=<file>\` (its \`helm template\` output) and then accept the Release in resource-coverage's acceptOpaque ({"name": "${r.name}", "reason": <why>}), or waive it with a justification (README "Waivers")`,
+          ),
+        });
       }
-      for (const r of stack.resources) {
-        if (r.type === T.helmReleaseV3) {
-          if (accepted(r, s)) continue;
-          report({
-            subject: r,
-            message: violation(
-              r.display(),
-              "is a Helm v3 Release: Helm creates the chart's objects inside the Kubernetes provider, so they are never resources of the stack, not even in `pulumi preview`, and no gate checks them",
-              undefined,
-              `deploy the chart with kubernetes.helm.v4.Chart, whose objects are resources the gates check; or check its objects offline with \`readiness check --rendered ${r.name}=<file>\` (its \`helm template\` output) and then accept the Release in resource-coverage's acceptOpaque ({"name": "${r.name}", "reason": <why>}), or waive it with a justification (README "Waivers")`,
-            ),
-          });
-          continue;
+      const components = stack.ofType(...COMPONENT_TYPES);
+      if (components.length > 0) {
+        const parents = new Set<string>();
+        for (const r of stack.resources) {
+          const p = r.parentUrn();
+          if (p !== undefined) parents.add(p);
         }
-        const c = CHILD_RENDERING_COMPONENTS[r.type];
-        if (c !== undefined) {
+        for (const r of components) {
+          const c = CHILD_RENDERING_COMPONENTS[r.type] as ChildRendering;
           if (parents.has(r.urn) || accepted(r, s)) continue;
           report({
             subject: r,
@@ -87,19 +92,19 @@ export function resourceCoverage(rules: readonly Rule[]): StackRule<Settings> {
               `in \`pulumi preview\` its children are resources when ${c.inPreview}; offline, pass ${c.rendered} with \`readiness check --rendered ${r.name}=<file|dir>\`; ${acceptFix(r.name)}`,
             ),
           });
-          continue;
         }
-        if (unknownData.has(r.type) && !accepted(r, s)) {
-          report({
-            subject: r,
-            message: violation(
-              r.display(),
-              "holds data, but no gate of the pack knows its type, so nothing checks its location, encryption or retention",
-              undefined,
-              `accept the type in resource-coverage's acceptOpaque with the reason it is safe ({"type": "${r.type}", "reason": <why>}), or waive this resource with a justification (README "Waivers")`,
-            ),
-          });
-        }
+      }
+      for (const r of stack.ofType(...unknownData)) {
+        if (accepted(r, s)) continue;
+        report({
+          subject: r,
+          message: violation(
+            r.display(),
+            "holds data, but no gate of the pack knows its type, so nothing checks its location, encryption or retention",
+            undefined,
+            `accept the type in resource-coverage's acceptOpaque with the reason it is safe ({"type": "${r.type}", "reason": <why>}), or waive this resource with a justification (README "Waivers")`,
+          ),
+        });
       }
     },
   });
