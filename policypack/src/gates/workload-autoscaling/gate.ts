@@ -270,25 +270,16 @@ export const workloadAutoscaling = stackGate({
         ),
       });
     }
+    /** A Google-run workload's instance bounds: undecided, or a violation listing the problems. */
+    const reportInstances = (r: ResourceView, service: string, v: HpaVerdict, what: string, fix: () => string): void => {
+      if (v.unknown) return reportUndecided(report, r, v.unknown, service);
+      if (v.problems.length === 0) return;
+      report({ subject: r, service, message: violation(r.display(), `service '${service}' ${what} does not autoscale within the pack's bounds`, v.problems.join("; "), fix()) });
+    };
     for (const r of stack.ofType(T.cloudRunService)) {
       const service = stack.serviceOf(r);
       if (!service) continue;
-      const v = judgeCloudRun(r, s);
-      if (v.unknown) {
-        reportUndecided(report, r, v.unknown, service);
-        continue;
-      }
-      if (v.problems.length === 0) continue;
-      report({
-        subject: r,
-        service,
-        message: violation(
-          r.display(),
-          `service '${service}' Cloud Run service does not autoscale within the pack's bounds`,
-          v.problems.join("; "),
-          `set template.scaling.minInstanceCount ≥ ${s.minReplicas} and template.scaling.maxInstanceCount above it`,
-        ),
-      });
+      reportInstances(r, service, judgeCloudRun(r, s), "Cloud Run service", () => `set template.scaling.minInstanceCount ≥ ${s.minReplicas} and template.scaling.maxInstanceCount above it`);
     }
     for (const r of stack.ofType(T.cloudRunV1Service, ...FUNCTION_TYPES)) {
       const service = stack.serviceOf(r);
@@ -296,22 +287,7 @@ export const workloadAutoscaling = stackGate({
       if (!service || !f) continue;
       // A function serves requests when HTTP-triggered (no eventTrigger); an event-driven one needs only a bound.
       const needMin = r.type === T.cloudRunV1Service || r.get("eventTrigger").kind === "absent";
-      const v = judgeInstances(r, f, s, needMin);
-      if (v.unknown) {
-        reportUndecided(report, r, v.unknown, service);
-        continue;
-      }
-      if (v.problems.length === 0) continue;
-      report({
-        subject: r,
-        service,
-        message: violation(
-          r.display(),
-          `service '${service}' ${f.what} does not autoscale within the pack's bounds`,
-          v.problems.join("; "),
-          f.fix(needMin ? s.minReplicas : undefined),
-        ),
-      });
+      reportInstances(r, service, judgeInstances(r, f, s, needMin), f.what, () => f.fix(needMin ? s.minReplicas : undefined));
     }
   },
 });
