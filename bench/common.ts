@@ -26,8 +26,9 @@ export function round(x: number, digits = 1): number {
 }
 
 /** The production pack config (what `--policy-pack-config policypack/config/production.json` sends). */
-export function productionConfig(): Record<string, Record<string, unknown>> {
-  const raw = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", "production.json"), "utf8")) as Record<string, unknown>;
+/** A pack's production config (default: this repository's pack) as Configure receives it. */
+export function productionConfig(packDir = PACK_DIR): Record<string, Record<string, unknown>> {
+  const raw = JSON.parse(fs.readFileSync(path.join(packDir, "config", "production.json"), "utf8")) as Record<string, unknown>;
   const out: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v === "string") out[k] = { enforcementLevel: v };

@@ -9,28 +9,17 @@
  * config/production.json), wait 1.5 s (the warm-up runs, as during a preview's Analyze calls), then
  * time one AnalyzeStack and a second one (warm).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnalyzerProcess } from "../cli/analyzer-client";
-import { nowMs, round, SEED } from "./common";
+import { nowMs, productionConfig, round, SEED } from "./common";
 import { generateStack } from "./generate";
 import { encodeAnalyzeStack, RawAnalyzer } from "./wire";
-
-function configOf(packDir: string): Record<string, Record<string, unknown>> {
-  const raw = JSON.parse(fs.readFileSync(path.join(packDir, "config", "production.json"), "utf8")) as Record<string, unknown>;
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === "string") out[k] = { enforcementLevel: v };
-    else if (typeof v === "object" && v !== null && !Array.isArray(v)) out[k] = v as Record<string, unknown>;
-  }
-  return out;
-}
 
 async function once(packDir: string, body: Uint8Array): Promise<{ first: number; warm: number }> {
   const pack = await AnalyzerProcess.launch(packDir, { env: { PULUMI_CONFIG: JSON.stringify({ "gcp:region": "europe-west1" }) } });
   const client = new RawAnalyzer(pack.port);
   try {
-    await client.configure(configOf(packDir));
+    await client.configure(productionConfig(packDir));
     await new Promise((r) => setTimeout(r, 1500));
     let t = nowMs();
     await client.analyzeStack(body);
