@@ -426,19 +426,13 @@ async function runWithMocks(program: () => Promise<unknown> | unknown, opts: Run
  */
 function lookupWarnings(unanswered: ReadonlyMap<string, string>, run: readonly CapturedResource[]): string[] {
   if (unanswered.size === 0) return [];
-  const receivers = run.filter((r) => Object.entries(r.inputs).some(([k, v]) => (r.propertyDependencies[k] ?? []).length === 0 && holdsUnknown(v)));
+  const receivers = run.filter((r) => Object.entries(r.inputs).some(([k, v]) => (r.propertyDependencies[k] ?? []).length === 0 && containsUnknown(v)));
   const named = receivers.map((r) => `'${r.name}' (${r.type}${r.sourcePosition ? `, ${r.sourcePosition.file}:${r.sourcePosition.line}` : ""})`);
   const who =
     receivers.length === 0
       ? "no resource received its unknown values"
       : `${unanswered.size > 1 ? "resources that received unknown values from this or another unanswered function" : "resources that received its unknown values"}: ${named.join(", ")}; the gates report what they cannot decide on them as undecided`;
   return [...unanswered.values()].map((w) => `${w}; ${who}`);
-}
-
-function holdsUnknown(v: unknown, depth = 0): boolean {
-  if (v === UNKNOWN_STRING) return true;
-  if (depth > 32 || v === null || typeof v !== "object") return false;
-  return (Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)).some((x) => holdsUnknown(x, depth + 1));
 }
 
 /** The registration's source position, as a path relative to `root` (absolute when outside it). */
